@@ -1,0 +1,217 @@
+// img2cad command-line tool. Parsing, printing and exit codes only; the work happens in the
+// libraries. Exit codes (DESIGN §5): 0 success, 1 failure (bad input, geometry, i/o),
+// 2 usage error, 3 a batch finished with some failed items.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include "cad/export.h"
+#include "cad/model.h"
+#include "core/file_io.h"
+#include "program/json_io.h"
+#include "program/sketch_geometry.h"
+#include "program/structure.h"
+#include "program/validate.h"
+#include "program/vocabulary.h"
+
+namespace {
+
+using namespace img2cad;  // NOLINT
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+constexpr char kExitCodesHelp[] =
+    "Exit codes: 0 success, 1 failure (invalid input, geometry or i/o error), 2 usage error,\n"
+    "3 batch finished with some failed items.";
+
+int Fail(const core::Status& s) {
+  std::fprintf(stderr, "img2cad: error: %s\n", s.ToString().c_str());
+  return kExitFailure;
+}
+
+// Reads a program from a file, or from standard input when `path` is "-".
+core::Result<program::Program> LoadProgram(const std::string& path) {
+  if (path != "-") return program::ReadProgramFile(path);
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  return program::ParseProgram(text, "<stdin>");
+}
+
+struct BuildArgs {
+  std::string program_path;
+  std::string out_dir;
+  std::string formats = "step,glb,stl,obj";
+  bool json = false;
+  bool quiet = false;
+  cad::TessellationOptions mesh;
+};
+
+int RunBuild(const BuildArgs& a) {
+  auto formats = cad::ParseFormats(a.formats);
+  if (!formats.ok()) {
+    std::fprintf(stderr, "img2cad build: %s\n", formats.status().ToString().c_str());
+    return kExitUsage;
+  }
+  auto program = LoadProgram(a.program_path);
+  if (!program.ok()) return Fail(program.status());
+  auto model = cad::BuildModel(*program);
+  if (!model.ok()) return Fail(model.status().WithFile(a.program_path));
+  auto files = cad::ExportModel(*model, a.out_dir, *formats, a.mesh);
+  if (!files.ok()) return Fail(files.status());
+  if (a.json) {
+    std::fputs(cad::ModelSummaryJson(*model, *files).c_str(), stdout);
+  } else if (!a.quiet) {
+    std::printf("%s: %zu parts, %.6g mm³, valid\n", model->program().category.c_str(),
+                model->NumParts(), model->TotalVolume());
+    for (const auto& f : *files) std::printf("wrote %s\n", f.c_str());
+  }
+  return kExitOk;
+}
+
+struct CheckArgs {
+  std::string program_path;
+  bool json = false;
+  bool no_kernel = false;
+};
+
+int RunCheck(const CheckArgs& a) {
+  auto program = LoadProgram(a.program_path);
+  if (!program.ok()) return Fail(program.status());
+  const auto errors = program::ValidateProgram(*program);
+  if (!errors.empty()) {
+    for (const auto& e : errors) Fail(e.WithFile(a.program_path));
+    std::fprintf(stderr, "img2cad: %zu problem%s in %s\n", errors.size(),
+                 errors.size() == 1 ? "" : "s", a.program_path.c_str());
+    return kExitFailure;
+  }
+  if (!a.no_kernel) {
+    auto model = cad::BuildModel(*program);
+    if (!model.ok()) return Fail(model.status().WithFile(a.program_path));
+  }
+  // The instance numbering rule is a convention, not a validity condition: warn only.
+  std::vector<program::Bounds3> bounds;
+  for (const auto& part : program->parts) bounds.push_back(program::ApproxPartBounds(part));
+  program::Program canonical = *program;
+  program::AssignInstances(bounds, &canonical);
+  for (size_t i = 0; i < canonical.parts.size(); ++i) {
+    if (canonical.parts[i].instance != program->parts[i].instance) {
+      std::fprintf(stderr,
+                   "img2cad: warning: %s: parts[%zu].instance: %d, but the ordering rule (x, then "
+                   "y, then z of the bounding-box centre) gives %d\n",
+                   a.program_path.c_str(), i, program->parts[i].instance,
+                   canonical.parts[i].instance);
+    }
+  }
+  const program::Structure s = program::StructureOf(*program);
+  std::fputs(a.json ? program::StructureToJson(s).c_str() : program::StructureToText(s).c_str(),
+             stdout);
+  return kExitOk;
+}
+
+int RunLabels(const std::string& category, bool json) {
+  if (!category.empty() && !program::IsKnownCategory(category)) {
+    std::fprintf(stderr, "img2cad labels: unknown category '%s' (known: chair, table, storage)\n",
+                 category.c_str());
+    return kExitUsage;
+  }
+  std::vector<std::string> cats =
+      category.empty() ? program::Categories() : std::vector<std::string>{category};
+  if (json) {
+    std::string out =
+        "{\"version\": " + std::to_string(program::kVocabularyVersion) + ", \"categories\": {";
+    for (size_t c = 0; c < cats.size(); ++c) {
+      out += (c ? ", " : "") + std::string("\"") + cats[c] + "\": [";
+      const auto& labels = program::LabelsOf(cats[c]);
+      for (size_t i = 0; i < labels.size(); ++i) out += (i ? ", \"" : "\"") + labels[i] + "\"";
+      out += "]";
+    }
+    std::printf("%s}}\n", out.c_str());
+    return kExitOk;
+  }
+  std::printf("# part-label vocabulary, version %d\n", program::kVocabularyVersion);
+  for (const auto& c : cats) {
+    std::printf("%s:", c.c_str());
+    for (const auto& l : program::LabelsOf(c)) std::printf(" %s", l.c_str());
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"img2cad: one photo of a piece of furniture in, an editable CAD model out.",
+               "img2cad"};
+  app.footer(kExitCodesHelp);
+  app.set_version_flag("--version",
+                       "img2cad 0.1.0 (program format img2cad.program/1, vocabulary v" +
+                           std::to_string(program::kVocabularyVersion) + ")");
+  app.require_subcommand(1);
+
+  BuildArgs build;
+  CLI::App* build_cmd = app.add_subcommand(
+      "build", "Build a program into checked solids and write STEP, GLB, STL and OBJ.");
+  build_cmd
+      ->add_option("PROGRAM", build.program_path,
+                   "program JSON (img2cad.program/1), or - for stdin")
+      ->required();
+  build_cmd->add_option("-o,--out", build.out_dir, "output directory (created if missing)")
+      ->required();
+  build_cmd->add_option("--formats", build.formats, "comma-separated subset of step,glb,stl,obj")
+      ->capture_default_str();
+  build_cmd->add_flag("--json", build.json,
+                      "print a JSON summary: per-part volume, bounds, validity");
+  build_cmd->add_flag("-q,--quiet", build.quiet, "print nothing on success");
+  build_cmd
+      ->add_option("--linear-deflection", build.mesh.linear_deflection_mm,
+                   "mesh chord tolerance for GLB/STL/OBJ, mm")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  build_cmd
+      ->add_option("--angular-deflection", build.mesh.angular_deflection_deg,
+                   "mesh angle tolerance for GLB/STL/OBJ, degrees")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  build_cmd->footer(
+      "Writes DIR/model.step (AP214, one named, coloured solid per part, mm), model.glb (y-up, "
+      "m),\n"
+      "model.stl and model.obj + model.mtl (z-up, mm). Nothing is written unless everything\n"
+      "succeeds.\n" +
+      std::string(kExitCodesHelp));
+
+  CheckArgs check;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Validate a program (format, labels, geometry, kernel) and print its structure.");
+  check_cmd->add_option("PROGRAM", check.program_path, "program JSON, or - for stdin")->required();
+  check_cmd->add_flag("--json", check.json, "print the structure as img2cad.structure/1 JSON");
+  check_cmd->add_flag("--no-kernel", check.no_kernel,
+                      "skip building with OpenCASCADE (format, label and sketch checks only)");
+  check_cmd->footer(kExitCodesHelp);
+
+  std::string labels_category;
+  bool labels_json = false;
+  CLI::App* labels_cmd = app.add_subcommand("labels", "Print the part-label vocabularies.");
+  labels_cmd->add_option("--category", labels_category, "only this category");
+  labels_cmd->add_flag("--json", labels_json, "print JSON");
+  labels_cmd->footer(kExitCodesHelp);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (*build_cmd) return RunBuild(build);
+  if (*check_cmd) return RunCheck(check);
+  if (*labels_cmd) return RunLabels(labels_category, labels_json);
+  return kExitUsage;
+}

@@ -1,0 +1,216 @@
+#include "program/structure.h"
+
+#include <algorithm>
+
+#include "core/json_format.h"
+#include "program/json_reader.h"
+
+namespace img2cad::program {
+
+namespace {
+
+using namespace internal;  // NOLINT
+using OJson = nlohmann::ordered_json;
+
+CurveSlot SlotOf(const Curve& c) {
+  if (std::holds_alternative<Line>(c)) return {CurveType::kLine, true};
+  if (const auto* a = std::get_if<Arc>(&c)) return {CurveType::kArc, a->ccw};
+  return {CurveType::kCircle, true};
+}
+
+// "line", "arc" (counter-clockwise), "arc_cw", "circle": the one-word slot names used in both
+// written forms.
+std::string SlotName(const CurveSlot& s) {
+  if (s.type == CurveType::kArc && !s.ccw) return "arc_cw";
+  return CurveTypeName(s.type);
+}
+
+bool ParseSlot(const std::string& name, CurveSlot* out) {
+  if (name == "line")
+    *out = {CurveType::kLine, true};
+  else if (name == "arc")
+    *out = {CurveType::kArc, true};
+  else if (name == "arc_cw")
+    *out = {CurveType::kArc, false};
+  else if (name == "circle")
+    *out = {CurveType::kCircle, true};
+  else
+    return false;
+  return true;
+}
+
+std::string PartKey(const PartStructure& p) {
+  std::string k = p.label + "(";
+  for (const auto& f : p.features) {
+    for (const auto& loop : f.loops) {
+      k += "[";
+      for (const auto& s : loop) k += SlotName(s)[0];
+      k += "]";
+    }
+    k += std::string(ExtentName(f.extent)).substr(0, 2) + OperationName(f.operation)[0];
+  }
+  return k + ")";
+}
+
+core::Result<Structure> ReadStructure(const Json& j) {
+  IMG2CAD_RETURN_IF_ERROR(ExpectObject(j, "", {"format", "category", "symmetry", "parts"}));
+  Structure s;
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* format, Field(j, "", "format"));
+  IMG2CAD_ASSIGN_OR_RETURN(std::string format_name, String(*format, "format"));
+  if (format_name != kStructureFormatName) {
+    return Bad("format",
+               "unsupported format '" + format_name + "' (expected " + kStructureFormatName + ")");
+  }
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* category, Field(j, "", "category"));
+  IMG2CAD_ASSIGN_OR_RETURN(s.category, String(*category, "category"));
+  if (auto it = j.find("symmetry"); it != j.end()) {
+    IMG2CAD_ASSIGN_OR_RETURN(std::string sym, String(*it, "symmetry"));
+    if (!ParseSymmetry(sym, &s.symmetry)) return Bad("symmetry", "unknown symmetry '" + sym + "'");
+  }
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* parts, Field(j, "", "parts"));
+  IMG2CAD_RETURN_IF_ERROR(ExpectArray(*parts, "parts"));
+  for (size_t i = 0; i < parts->size(); ++i) {
+    const std::string w = Index("parts", i);
+    const Json& pj = (*parts)[i];
+    IMG2CAD_RETURN_IF_ERROR(ExpectObject(pj, w, {"label", "instance", "features"}));
+    PartStructure part;
+    IMG2CAD_ASSIGN_OR_RETURN(const Json* label, Field(pj, w, "label"));
+    IMG2CAD_ASSIGN_OR_RETURN(part.label, String(*label, w + ".label"));
+    IMG2CAD_ASSIGN_OR_RETURN(const Json* instance, Field(pj, w, "instance"));
+    IMG2CAD_ASSIGN_OR_RETURN(part.instance, Int(*instance, w + ".instance"));
+    IMG2CAD_ASSIGN_OR_RETURN(const Json* features, Field(pj, w, "features"));
+    IMG2CAD_RETURN_IF_ERROR(ExpectArray(*features, w + ".features"));
+    for (size_t f = 0; f < features->size(); ++f) {
+      const std::string fw = Index(w + ".features", f);
+      const Json& fj = (*features)[f];
+      IMG2CAD_RETURN_IF_ERROR(ExpectObject(fj, fw, {"loops", "extent", "operation"}));
+      FeatureStructure fs;
+      IMG2CAD_ASSIGN_OR_RETURN(const Json* loops, Field(fj, fw, "loops"));
+      IMG2CAD_RETURN_IF_ERROR(ExpectArray(*loops, fw + ".loops"));
+      for (size_t l = 0; l < loops->size(); ++l) {
+        const std::string lw = Index(fw + ".loops", l);
+        IMG2CAD_RETURN_IF_ERROR(ExpectArray((*loops)[l], lw));
+        std::vector<CurveSlot> loop;
+        for (size_t c = 0; c < (*loops)[l].size(); ++c) {
+          IMG2CAD_ASSIGN_OR_RETURN(std::string name, String((*loops)[l][c], Index(lw, c)));
+          CurveSlot slot;
+          if (!ParseSlot(name, &slot))
+            return Bad(Index(lw, c), "unknown curve type '" + name + "'");
+          loop.push_back(slot);
+        }
+        fs.loops.push_back(std::move(loop));
+      }
+      IMG2CAD_ASSIGN_OR_RETURN(const Json* extent, Field(fj, fw, "extent"));
+      IMG2CAD_ASSIGN_OR_RETURN(std::string en, String(*extent, fw + ".extent"));
+      if (!ParseExtent(en, &fs.extent)) return Bad(fw + ".extent", "unknown extent '" + en + "'");
+      IMG2CAD_ASSIGN_OR_RETURN(const Json* op, Field(fj, fw, "operation"));
+      IMG2CAD_ASSIGN_OR_RETURN(std::string on, String(*op, fw + ".operation"));
+      if (!ParseOperation(on, &fs.operation)) {
+        return Bad(fw + ".operation", "unknown operation '" + on + "'");
+      }
+      part.features.push_back(std::move(fs));
+    }
+    s.parts.push_back(std::move(part));
+  }
+  return s;
+}
+
+}  // namespace
+
+const char* CurveTypeName(CurveType t) {
+  switch (t) {
+    case CurveType::kLine:
+      return "line";
+    case CurveType::kArc:
+      return "arc";
+    case CurveType::kCircle:
+      return "circle";
+  }
+  return "?";
+}
+
+Structure StructureOf(const Program& p) {
+  Structure s;
+  s.category = p.category;
+  s.symmetry = p.symmetry;
+  for (const Part& part : p.parts) {
+    PartStructure ps{part.label, part.instance, {}};
+    for (const Feature& f : part.features) {
+      FeatureStructure fs;
+      for (const Loop& loop : f.sketch.loops) {
+        std::vector<CurveSlot> slots;
+        for (const Curve& c : loop) slots.push_back(SlotOf(c));
+        fs.loops.push_back(std::move(slots));
+      }
+      fs.extent = f.extrude.extent;
+      fs.operation = f.extrude.operation;
+      ps.features.push_back(std::move(fs));
+    }
+    s.parts.push_back(std::move(ps));
+  }
+  return s;
+}
+
+std::string StructureToJson(const Structure& s) {
+  OJson j;
+  j["format"] = kStructureFormatName;
+  j["category"] = s.category;
+  if (s.symmetry != Symmetry::kNone) j["symmetry"] = SymmetryName(s.symmetry);
+  OJson parts = OJson::array();
+  for (const auto& p : s.parts) {
+    OJson features = OJson::array();
+    for (const auto& f : p.features) {
+      OJson loops = OJson::array();
+      for (const auto& loop : f.loops) {
+        OJson names = OJson::array();
+        for (const auto& slot : loop) names.push_back(SlotName(slot));
+        loops.push_back(names);
+      }
+      features.push_back({{"loops", loops},
+                          {"extent", ExtentName(f.extent)},
+                          {"operation", OperationName(f.operation)}});
+    }
+    parts.push_back({{"label", p.label}, {"instance", p.instance}, {"features", features}});
+  }
+  j["parts"] = parts;
+  return core::FormatJson(j);
+}
+
+core::Result<Structure> ParseStructure(const std::string& text, const std::string& source) {
+  auto json = ParseJsonText(text);
+  if (!json.ok()) return json.status().WithFile(source);
+  auto s = ReadStructure(json.value());
+  if (!s.ok()) return s.status().WithFile(source);
+  return s;
+}
+
+std::string StructureToText(const Structure& s) {
+  std::string out = "# " + s.category + ", " + std::to_string(s.parts.size()) + " parts";
+  if (s.symmetry != Symmetry::kNone) out += ", symmetry " + std::string(SymmetryName(s.symmetry));
+  out += "\n";
+  for (const auto& p : s.parts) {
+    out += p.label + " " + std::to_string(p.instance) + "\n";
+    for (const auto& f : p.features) {
+      out += "  sketch";
+      for (const auto& loop : f.loops) {
+        out += " [";
+        for (size_t i = 0; i < loop.size(); ++i) out += (i ? " " : "") + SlotName(loop[i]);
+        out += "]";
+      }
+      out += "\n  extrude " + std::string(ExtentName(f.extent)) + " " + OperationName(f.operation) +
+             "\n";
+    }
+  }
+  return out;
+}
+
+std::string StructureKey(const Structure& s) {
+  std::vector<std::string> keys;
+  for (const auto& p : s.parts) keys.push_back(PartKey(p));
+  std::sort(keys.begin(), keys.end());
+  std::string out = s.category + ":";
+  for (const auto& k : keys) out += k;
+  return out;
+}
+
+}  // namespace img2cad::program
