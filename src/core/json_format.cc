@@ -39,40 +39,34 @@ std::string Compact(const Json& v) {
   }
 }
 
-void Emit(const Json& v, int indent, int width, std::string* out) {
+// `indent` is the indentation of the line `v` starts on; `used` is how many characters of that
+// line are already taken (indentation plus any "key": prefix).
+void Emit(const Json& v, int indent, int used, int width, std::string* out) {
   const std::string one = Compact(v);
   const bool container = v.is_array() || v.is_object();
-  if (!container || v.empty() || indent + static_cast<int>(one.size()) <= width) {
+  if (!container || v.empty() || used + static_cast<int>(one.size()) <= width) {
     *out += one;
     return;
   }
-  const std::string pad(indent + 2, ' ');
-  if (v.is_array()) {
-    *out += "[\n";
-    for (size_t i = 0; i < v.size(); ++i) {
-      *out += pad;
-      Emit(v[i], indent + 2, width, out);
-      *out += i + 1 < v.size() ? ",\n" : "\n";
-    }
-    *out += std::string(indent, ' ') + "]";
-    return;
-  }
-  *out += "{\n";
+  const int child = indent + 2;
+  const std::string pad(child, ' ');
+  *out += v.is_array() ? "[\n" : "{\n";
   size_t i = 0;
   for (auto it = v.begin(); it != v.end(); ++it, ++i) {
-    const std::string key = Json(it.key()).dump() + ": ";
+    std::string key = v.is_object() ? Json(it.key()).dump() + ": " : "";
     *out += pad + key;
-    Emit(it.value(), indent + 2 + static_cast<int>(key.size()) - 2, width, out);
+    Emit(it.value(), child, child + static_cast<int>(key.size()), width, out);
+    // a trailing comma counts toward the width of the next decision only via `used`
     *out += i + 1 < v.size() ? ",\n" : "\n";
   }
-  *out += std::string(indent, ' ') + "}";
+  *out += std::string(indent, ' ') + (v.is_array() ? "]" : "}");
 }
 
 }  // namespace
 
 std::string FormatJson(const nlohmann::ordered_json& value, int width) {
   std::string out;
-  Emit(value, 0, width, &out);
+  Emit(value, 0, 0, width, &out);
   return out + "\n";
 }
 

@@ -29,6 +29,18 @@ Status Bad(const std::string& where, const std::string& msg) {
 
 std::string Idx(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
 
+// Sum of unsigned triangle-fan areas: zero only when every point lies on one line, unlike the
+// signed area, which also cancels to zero for a bow tie.
+double FanArea(const std::vector<Vec2>& p) {
+  double sum = 0;
+  for (size_t i = 1; i + 1 < p.size(); ++i) {
+    sum += std::abs((p[i][0] - p[0][0]) * (p[i + 1][1] - p[0][1]) -
+                    (p[i][1] - p[0][1]) * (p[i + 1][0] - p[0][0])) /
+           2;
+  }
+  return sum;
+}
+
 double Dist(const Vec2& a, const Vec2& b) { return std::hypot(a[0] - b[0], a[1] - b[1]); }
 
 Status ValidateCurves(const Loop& loop, const std::string& w) {
@@ -80,6 +92,8 @@ Status ValidateSketch(const Sketch& sketch) {
     const std::string w = Idx("loops", l);
     IMG2CAD_RETURN_IF_ERROR(ValidateCurves(sketch.loops[l], w));
     Polyline poly = LoopPolyline(sketch.loops[l], kCheckStepDeg);
+    // Collinear points enclose nothing; say so before the crossing test, which would also fire.
+    if (FanArea(poly.points) < kMinArea) return Bad(w, "loop has zero area");
     if (auto cross = FindSelfCrossing(poly)) {
       return Bad(w, "loop crosses itself (curves " + std::to_string(cross->first) + " and " +
                         std::to_string(cross->second) + ")");

@@ -1,0 +1,54 @@
+// Golden files: the canonical program JSON, the structure text and the build summary of each
+// example, compared with the references in tests/golden/. Regenerate with
+//   IMG2CAD_UPDATE_GOLDEN=1 ctest -R Golden
+// A mismatch writes the new text to <reference>.out beside the reference for diffing.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "cad/model.h"
+#include "core/file_io.h"
+#include "program/json_io.h"
+#include "program/structure.h"
+
+namespace img2cad {
+namespace {
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::string ref = std::string(IMG2CAD_SOURCE_DIR) + "/tests/golden/" + name;
+  const std::string out = ref + ".out";
+  const char* update = std::getenv("IMG2CAD_UPDATE_GOLDEN");
+  if (update && std::string(update) == "1") {
+    ASSERT_TRUE(core::WriteFileAtomic(ref, actual).ok());
+    std::remove(out.c_str());
+    return;
+  }
+  auto expected = core::ReadFile(ref);
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString()
+                             << " (generate it with IMG2CAD_UPDATE_GOLDEN=1)";
+  if (*expected != actual) {
+    ASSERT_TRUE(core::WriteFileAtomic(out, actual).ok());
+    ADD_FAILURE() << ref << " differs; the new output is in " << out << " (diff them)";
+  } else {
+    std::remove(out.c_str());
+  }
+}
+
+class GoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenTest, ExampleOutputs) {
+  const std::string name = GetParam();
+  auto p =
+      program::ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/" + name + ".json");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ExpectGolden(name + ".program.json", program::ProgramToJson(*p));
+  ExpectGolden(name + ".structure.txt", program::StructureToText(program::StructureOf(*p)));
+  auto m = cad::BuildModel(*p);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ExpectGolden(name + ".summary.json", cad::ModelSummaryJson(*m));
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, GoldenTest, ::testing::Values("chair", "table", "storage"));
+
+}  // namespace
+}  // namespace img2cad
