@@ -81,7 +81,7 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, BuildWritesEveryFormatAndSummary) {
   const fs::path out = dir_ / "out";
   CliResult r = Exec("build " + std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json -o " +
-                     out.string() + " --json");
+                     out.string() + " --json --strict");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"num_parts\": 10"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"valid\": true"), std::string::npos);

@@ -46,6 +46,7 @@ struct BuildArgs {
   std::string formats = "step,glb,stl,obj";
   bool json = false;
   bool quiet = false;
+  bool strict = false;
   cad::TessellationOptions mesh;
 };
 
@@ -57,7 +58,9 @@ int RunBuild(const BuildArgs& a) {
   }
   auto program = LoadProgram(a.program_path);
   if (!program.ok()) return Fail(program.status());
-  auto model = cad::BuildModel(*program);
+  cad::BuildOptions options;
+  if (a.strict) options.self_interference = cad::SelfInterferenceCheck::kEveryPart;
+  auto model = cad::BuildModel(*program, options);
   if (!model.ok()) return Fail(model.status().WithFile(a.program_path));
   auto files = cad::ExportModel(*model, a.out_dir, *formats, a.mesh);
   if (!files.ok()) return Fail(files.status());
@@ -165,6 +168,9 @@ int main(int argc, char** argv) {
   build_cmd->add_flag("--json", build.json,
                       "print a JSON summary: per-part volume, bounds, validity");
   build_cmd->add_flag("-q,--quiet", build.quiet, "print nothing on success");
+  build_cmd->add_flag("--strict", build.strict,
+                      "run the self-interference check (BRepAlgoAPI_Check) on every part, not only "
+                      "on parts made with booleans");
   build_cmd
       ->add_option("--linear-deflection", build.mesh.linear_deflection_mm,
                    "mesh chord tolerance for GLB/STL/OBJ, mm")

@@ -21,6 +21,7 @@
 #include <ShapeAnalysis_Wire.hxx>
 #include <ShapeUpgrade_UnifySameDomain.hxx>
 #include <TopExp_Explorer.hxx>
+#include <TopTools_ListOfShape.hxx>
 #include <TopoDS.hxx>
 #include <TopoDS_Edge.hxx>
 #include <TopoDS_Face.hxx>
@@ -30,7 +31,11 @@
 #include <gp_Circ.hxx>
 #include <gp_Pln.hxx>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <optional>
+#include <thread>
 
 #include "cad/occ_internal.h"
 #include "program/sketch_geometry.h"
@@ -159,15 +164,22 @@ Result<TopoDS_Shape> Combine(const TopoDS_Shape& body, const TopoDS_Shape& tool,
   switch (op) {
     case program::Operation::kNewBody:
     case program::Operation::kJoin:
-      algo = std::make_unique<BRepAlgoAPI_Fuse>(body, tool);
+      algo = std::make_unique<BRepAlgoAPI_Fuse>();
       break;
     case program::Operation::kCut:
-      algo = std::make_unique<BRepAlgoAPI_Cut>(body, tool);
+      algo = std::make_unique<BRepAlgoAPI_Cut>();
       break;
     case program::Operation::kIntersect:
-      algo = std::make_unique<BRepAlgoAPI_Common>(body, tool);
+      algo = std::make_unique<BRepAlgoAPI_Common>();
       break;
   }
+  TopTools_ListOfShape arguments, tools;
+  arguments.Append(body);
+  tools.Append(tool);
+  algo->SetArguments(arguments);
+  algo->SetTools(tools);
+  algo->SetUseOBB(true);  // oriented boxes discard non-touching face pairs early
+  algo->Build();
   if (!algo->IsDone() || algo->HasErrors()) {
     return GeomError(where, std::string(program::OperationName(op)) + " failed in the kernel");
   }
@@ -193,7 +205,8 @@ Result<TopoDS_Solid> BuildPart(const program::Part& part, const std::string& whe
     }
     const auto solids = SolidsOf(body);
     const char* op = program::OperationName(feat.extrude.operation);
-    if (solids.empty() || Volume(body) < kMinVolume) {
+    // A prism of a valid face has the face's area times its length; only a boolean can empty it.
+    if (solids.empty() || (f > 0 && Volume(body) < kMinVolume)) {
       return GeomError(fw, std::string(op) + " leaves the part empty");
     }
     if (solids.size() > 1) {
@@ -201,7 +214,9 @@ Result<TopoDS_Solid> BuildPart(const program::Part& part, const std::string& whe
                                std::to_string(solids.size()) +
                                " separate solids; a part must be one solid");
     }
-    if (!BRepCheck_Analyzer(solids[0]).IsValid()) {
+    // The result of the last feature is checked with the finished part in BuildModel; earlier
+    // results are inputs to the next boolean, which must not be fed an invalid solid.
+    if (f > 0 && f + 1 < part.features.size() && !BRepCheck_Analyzer(solids[0]).IsValid()) {
       return GeomError(fw, std::string(op) + " produced an invalid solid");
     }
     body = solids[0];
@@ -220,7 +235,10 @@ PartReport Report(const program::Part& part, const TopoDS_Solid& solid) {
   r.volume_mm3 = vol.Mass();
   r.area_mm2 = area.Mass();
   Bnd_Box box;
-  BRepBndLib::AddOptimal(solid, box, /*useTriangulation=*/false, /*useShapeTolerance=*/false);
+  // Analytic boxes of lines, circles, planes and cylinders: exact for our prisms, and far cheaper
+  // than AddOptimal, which runs an optimiser per face.
+  BRepBndLib::Add(solid, box, /*useTriangulation=*/false);
+  box.SetGap(0.0);
   double x0, y0, z0, x1, y1, z1;
   box.Get(x0, y0, z0, x1, y1, z1);
   r.bounds.min = {x0, y0, z0};
@@ -231,30 +249,76 @@ PartReport Report(const program::Part& part, const TopoDS_Solid& solid) {
 
 }  // namespace
 
+namespace {
+
+// Builds, checks and measures one part; safe to run concurrently for different parts, since
+// OpenCASCADE algorithms on unrelated shapes share no mutable state.
+Result<std::pair<TopoDS_Solid, PartReport>> BuildCheckedPart(const program::Part& part,
+                                                             size_t index,
+                                                             const BuildOptions& options) {
+  const std::string where = "parts[" + std::to_string(index) + "]";
+  return GuardKernel(where, [&]() -> Result<std::pair<TopoDS_Solid, PartReport>> {
+    IMG2CAD_ASSIGN_OR_RETURN(TopoDS_Solid solid, BuildPart(part, where));
+    if (!BRepCheck_Analyzer(solid).IsValid())
+      return GeomError(where, "the part's solid is invalid");
+    const bool si = options.self_interference == SelfInterferenceCheck::kEveryPart ||
+                    (options.self_interference == SelfInterferenceCheck::kAfterBooleans &&
+                     part.features.size() > 1);
+    if (si) {
+      BRepAlgoAPI_Check check;
+      check.SetData(solid, /*bTestSE=*/true, /*bTestSI=*/true);
+      check.SetUseOBB(true);
+      check.Perform();
+      if (!check.IsValid()) return GeomError(where, "the part's solid interferes with itself");
+    }
+    PartReport report = Report(part, solid);
+    if (report.volume_mm3 < kMinVolume) return GeomError(where, "the part is empty");
+    report.valid = true;
+    return std::make_pair(solid, report);
+  });
+}
+
+}  // namespace
+
 Result<Model> BuildModel(const program::Program& program, const BuildOptions& options) {
   IMG2CAD_RETURN_IF_ERROR(program::Validate(program));
   SilenceKernelOutput();
+  const size_t n = program.parts.size();
+  std::vector<std::optional<Result<std::pair<TopoDS_Solid, PartReport>>>> results(n);
+  // Workers take parts in turn; results land in their own slots, so the outcome, and the error
+  // reported (the first failing part in document order), do not depend on scheduling.
+  // Longest first: the kernel's cost grows with the number of curves, and a boolean costs several
+  // plain extrusions, so the heaviest parts start first and the threads finish together.
+  std::vector<size_t> order(n), cost(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    order[i] = i;
+    for (size_t f = 0; f < program.parts[i].features.size(); ++f) {
+      size_t curves = 0;
+      for (const auto& loop : program.parts[i].features[f].sketch.loops) curves += loop.size();
+      cost[i] += curves * (f == 0 ? 1 : 4);
+    }
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return cost[a] > cost[b]; });
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k = next++; k < n; k = next++) {
+      const size_t i = order[k];
+      results[i] = BuildCheckedPart(program.parts[i], i, options);
+    }
+  };
+  const int threads = std::max(1, std::min<int>(options.num_threads, static_cast<int>(n)));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
   auto impl = std::make_unique<Model::Impl>();
   impl->program = program;
-  for (size_t i = 0; i < program.parts.size(); ++i) {
-    const std::string where = "parts[" + std::to_string(i) + "]";
-    auto solid = GuardKernel(where, [&] { return BuildPart(program.parts[i], where); });
-    if (!solid.ok()) return solid.status();
-    Status checked = GuardKernel(where, [&]() -> Status {
-      if (!BRepCheck_Analyzer(*solid).IsValid())
-        return GeomError(where, "the part's solid is invalid");
-      if (options.self_interference_check) {
-        BRepAlgoAPI_Check check(*solid, /*bTestSE=*/true, /*bTestSI=*/true);
-        if (!check.IsValid()) return GeomError(where, "the part's solid interferes with itself");
-      }
-      if (Volume(*solid) < kMinVolume) return GeomError(where, "the part is empty");
-      return core::OkStatus();
-    });
-    IMG2CAD_RETURN_IF_ERROR(checked);
-    PartReport report = Report(program.parts[i], *solid);
-    report.valid = true;
-    impl->reports.push_back(report);
-    impl->solids.push_back(*solid);
+  for (size_t i = 0; i < n; ++i) {
+    if (!results[i]->ok()) return results[i]->status();
+    impl->solids.push_back(results[i]->value().first);
+    impl->reports.push_back(results[i]->value().second);
   }
   return Model(std::move(impl));
 }

@@ -99,6 +99,32 @@ TEST(BuildTest, TiltedPlane) {
   ExpectVolume(Single({f}), area * 8.5);
 }
 
+TEST(BuildTest, ErrorsDoNotDependOnThreads) {
+  // Parts 1 and 3 both fail; the first in document order is reported whatever the schedule.
+  Program p;
+  p.category = "chair";
+  const Feature ok =
+      MakeFeature(HorizontalPlane(0), {RectLoop(0, 0, 10, 10)}, Extent::kOneSided, 10);
+  const Feature empties = MakeFeature(HorizontalPlane(-1), {RectLoop(-5, -5, 20, 20)},
+                                      Extent::kOneSided, 20, Operation::kCut);
+  for (int i = 0; i < 4; ++i) {
+    Part part{"leg", i, {ok}};
+    part.features[0].sketch.plane.origin[0] = 100.0 * i;
+    if (i == 1 || i == 3) {
+      part.features.push_back(empties);
+      part.features[1].sketch.plane.origin[0] = 100.0 * i;
+    }
+    p.parts.push_back(part);
+  }
+  for (int threads : {1, 2, 4}) {
+    BuildOptions o;
+    o.num_threads = threads;
+    auto m = BuildModel(p, o);
+    ASSERT_FALSE(m.ok());
+    EXPECT_EQ(m.status().ToString(), "parts[1].features[1]: cut leaves the part empty") << threads;
+  }
+}
+
 TEST(BuildTest, EmptyResultsAreRefused) {
   const Feature base =
       MakeFeature(HorizontalPlane(0), {RectLoop(0, 0, 10, 10)}, Extent::kOneSided, 10);
@@ -132,9 +158,19 @@ TEST(BuildTest, ExamplesBuildIntoNamedValidParts) {
   for (const char* name : {"chair", "table", "storage"}) {
     auto p = ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/" + name + ".json");
     ASSERT_TRUE(p.ok());
-    auto m = BuildModel(*p);
+    BuildOptions strict;
+    strict.self_interference = SelfInterferenceCheck::kEveryPart;
+    strict.num_threads = 1;
+    auto m = BuildModel(*p, strict);
     ASSERT_TRUE(m.ok()) << name << ": " << m.status().ToString();
     ASSERT_EQ(m->NumParts(), p->parts.size());
+    // The default (parallel, checks after booleans) gives the same parts.
+    auto fast = BuildModel(*p);
+    ASSERT_TRUE(fast.ok());
+    for (size_t i = 0; i < m->NumParts(); ++i) {
+      EXPECT_EQ(fast->Parts()[i].name, m->Parts()[i].name);
+      EXPECT_DOUBLE_EQ(fast->Parts()[i].volume_mm3, m->Parts()[i].volume_mm3);
+    }
     for (const auto& r : m->Parts()) {
       EXPECT_TRUE(r.valid) << r.name;
       EXPECT_GT(r.volume_mm3, 0) << r.name;

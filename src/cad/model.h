@@ -41,10 +41,23 @@ struct PartReport {
   bool valid = false;  // passed every check above
 };
 
+// When BRepAlgoAPI_Check (the self-interference check, the costliest of all) runs.
+enum class SelfInterferenceCheck {
+  // On every part made with a boolean. A part that is one prism of a profile that passed the
+  // profile checks (ShapeAnalysis_Wire at the kernel's confusion tolerance, BRepCheck_Analyzer
+  // on the face, and our own crossing test) cannot interfere with itself: an extrusion along the
+  // plane normal of a valid planar face is an embedding. Booleans are where the measurements
+  // show invalid solids slipping through, so those are always checked.
+  kAfterBooleans,
+  kEveryPart,  // belt and braces: also every single-prism part (`img2cad build --strict`)
+  kNever,      // throughput experiments only
+};
+
 struct BuildOptions {
-  // Run BRepAlgoAPI_Check on every finished part. It is the most expensive check and the only
-  // one that catches some self-interfering solids; turn it off only for throughput experiments.
-  bool self_interference_check = true;
+  SelfInterferenceCheck self_interference = SelfInterferenceCheck::kAfterBooleans;
+  // Parts are built concurrently on this many threads (the project's budget is 2). Results and
+  // errors do not depend on it. Use 1 inside code that already runs parallel workers.
+  int num_threads = 2;
 };
 
 class Model {
