@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/file_io.h"
+#include "program/validate.h"
 
 namespace img2cad::program {
 namespace {
@@ -123,6 +124,24 @@ TEST(JsonIoTest, MissingFileNamesTheFile) {
   auto r = ReadProgramFile("/nonexistent/x.json");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().ToString(), "/nonexistent/x.json: no such file");
+}
+
+}  // namespace
+}  // namespace img2cad::program
+
+namespace img2cad::program {
+namespace {
+
+// docs/program-format.md opens with an example program; it must stay valid.
+TEST(JsonIoTest, DocumentedExampleIsAValidProgram) {
+  auto doc = core::ReadFile(std::string(IMG2CAD_SOURCE_DIR) + "/docs/program-format.md");
+  ASSERT_TRUE(doc.ok());
+  const size_t start = doc->find("```json\n");
+  ASSERT_NE(start, std::string::npos);
+  const size_t end = doc->find("```", start + 8);
+  auto p = ParseProgram(doc->substr(start + 8, end - start - 8), "docs/program-format.md");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(Validate(*p).ok()) << Validate(*p).ToString();
 }
 
 }  // namespace
