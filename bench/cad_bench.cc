@@ -22,46 +22,41 @@ std::string StepPath() {
   return (std::filesystem::temp_directory_path() / "img2cad_bench.step").string();
 }
 
-// Build with the default checks (BRepAlgoAPI_Check on parts made with booleans).
-void BM_BuildAndCheck(benchmark::State& state) {
+void BuildLoop(benchmark::State& state, const cad::BuildOptions& options) {
   for (auto _ : state) {
-    auto m = cad::BuildModel(Chair());
+    auto m = cad::BuildModel(Chair(), options);
     if (!m.ok()) state.SkipWithError(m.status().ToString().c_str());
     benchmark::DoNotOptimize(m);
   }
+}
+
+cad::BuildOptions WithChecks(cad::SelfInterferenceCheck check, int threads = 2) {
+  cad::BuildOptions o;
+  o.self_interference = check;
+  o.num_threads = threads;
+  return o;
+}
+
+// Build with the default checks (BRepAlgoAPI_Check on parts made with booleans).
+void BM_BuildAndCheck(benchmark::State& state) {
+  BuildLoop(state, WithChecks(cad::SelfInterferenceCheck::kAfterBooleans));
 }
 BENCHMARK(BM_BuildAndCheck)->Unit(benchmark::kMillisecond);
 
 // Strict mode: BRepAlgoAPI_Check on every part.
 void BM_BuildAndCheckStrict(benchmark::State& state) {
-  cad::BuildOptions options;
-  options.self_interference = cad::SelfInterferenceCheck::kEveryPart;
-  for (auto _ : state) {
-    auto m = cad::BuildModel(Chair(), options);
-    benchmark::DoNotOptimize(m);
-  }
+  BuildLoop(state, WithChecks(cad::SelfInterferenceCheck::kEveryPart));
 }
 BENCHMARK(BM_BuildAndCheckStrict)->Unit(benchmark::kMillisecond);
 
-// Single thread, default checks.
 void BM_BuildAndCheckOneThread(benchmark::State& state) {
-  cad::BuildOptions options;
-  options.num_threads = 1;
-  for (auto _ : state) {
-    auto m = cad::BuildModel(Chair(), options);
-    benchmark::DoNotOptimize(m);
-  }
+  BuildLoop(state, WithChecks(cad::SelfInterferenceCheck::kAfterBooleans, 1));
 }
 BENCHMARK(BM_BuildAndCheckOneThread)->Unit(benchmark::kMillisecond);
 
 // No self-interference check at all, to show its share.
 void BM_BuildWithoutSelfInterference(benchmark::State& state) {
-  cad::BuildOptions options;
-  options.self_interference = cad::SelfInterferenceCheck::kNever;
-  for (auto _ : state) {
-    auto m = cad::BuildModel(Chair(), options);
-    benchmark::DoNotOptimize(m);
-  }
+  BuildLoop(state, WithChecks(cad::SelfInterferenceCheck::kNever));
 }
 BENCHMARK(BM_BuildWithoutSelfInterference)->Unit(benchmark::kMillisecond);
 
@@ -74,24 +69,22 @@ void BM_StepExport(benchmark::State& state) {
 }
 BENCHMARK(BM_StepExport)->Unit(benchmark::kMillisecond);
 
-// The figure: build, check and STEP export together.
-void BM_BuildCheckStep(benchmark::State& state) {
-  for (auto _ : state) {
-    auto m = cad::BuildModel(Chair());
-    auto s = cad::WriteStep(*m, StepPath());
-    if (!s.ok()) state.SkipWithError(s.ToString().c_str());
-  }
-}
-BENCHMARK(BM_BuildCheckStep)->Unit(benchmark::kMillisecond);
-
-void BM_BuildCheckStepStrict(benchmark::State& state) {
-  cad::BuildOptions options;
-  options.self_interference = cad::SelfInterferenceCheck::kEveryPart;
+void BuildStepLoop(benchmark::State& state, const cad::BuildOptions& options) {
   for (auto _ : state) {
     auto m = cad::BuildModel(Chair(), options);
     auto s = cad::WriteStep(*m, StepPath());
     if (!s.ok()) state.SkipWithError(s.ToString().c_str());
   }
+}
+
+// The figure: build, check and STEP export together.
+void BM_BuildCheckStep(benchmark::State& state) {
+  BuildStepLoop(state, WithChecks(cad::SelfInterferenceCheck::kAfterBooleans));
+}
+BENCHMARK(BM_BuildCheckStep)->Unit(benchmark::kMillisecond);
+
+void BM_BuildCheckStepStrict(benchmark::State& state) {
+  BuildStepLoop(state, WithChecks(cad::SelfInterferenceCheck::kEveryPart));
 }
 BENCHMARK(BM_BuildCheckStepStrict)->Unit(benchmark::kMillisecond);
 

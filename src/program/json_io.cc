@@ -79,11 +79,8 @@ core::Result<Extrude> ReadExtrude(const Json& j, const std::string& where) {
   IMG2CAD_RETURN_IF_ERROR(ExpectObject(j, where, {"extent", "distance", "distance2", "operation"}));
   Extrude e;
   IMG2CAD_ASSIGN_OR_RETURN(const Json* extent, Field(j, where, "extent"));
-  IMG2CAD_ASSIGN_OR_RETURN(std::string extent_name, String(*extent, where + ".extent"));
-  if (!ParseExtent(extent_name, &e.extent)) {
-    return Bad(where + ".extent",
-               "unknown extent '" + extent_name + "' (expected one_sided, symmetric or two_sided)");
-  }
+  IMG2CAD_ASSIGN_OR_RETURN(
+      e.extent, Named<Extent>(*extent, where + ".extent", ParseExtent, "extent", kExtentNames));
   IMG2CAD_ASSIGN_OR_RETURN(const Json* distance, Field(j, where, "distance"));
   IMG2CAD_ASSIGN_OR_RETURN(e.distance, Number(*distance, where + ".distance"));
   if (e.extent == Extent::kTwoSided) {
@@ -93,44 +90,22 @@ core::Result<Extrude> ReadExtrude(const Json& j, const std::string& where) {
     return Bad(where + ".distance2", "distance2 is only used by a two_sided extent");
   }
   IMG2CAD_ASSIGN_OR_RETURN(const Json* op, Field(j, where, "operation"));
-  IMG2CAD_ASSIGN_OR_RETURN(std::string op_name, String(*op, where + ".operation"));
-  if (!ParseOperation(op_name, &e.operation)) {
-    return Bad(where + ".operation",
-               "unknown operation '" + op_name + "' (expected new_body, join, cut or intersect)");
-  }
+  IMG2CAD_ASSIGN_OR_RETURN(e.operation, Named<Operation>(*op, where + ".operation", ParseOperation,
+                                                         "operation", kOperationNames));
   return e;
 }
 
 core::Result<Program> ReadProgram(const Json& j) {
-  IMG2CAD_RETURN_IF_ERROR(ExpectObject(j, "", {"format", "category", "symmetry", "parts"}));
+  IMG2CAD_ASSIGN_OR_RETURN(DocumentHeader header, ReadDocumentHeader(j, kFormatName));
   Program p;
-  IMG2CAD_ASSIGN_OR_RETURN(const Json* format, Field(j, "", "format"));
-  IMG2CAD_ASSIGN_OR_RETURN(std::string format_name, String(*format, "format"));
-  if (format_name != kFormatName) {
-    return Bad("format", "unsupported format '" + format_name + "' (expected " + kFormatName + ")");
-  }
-  IMG2CAD_ASSIGN_OR_RETURN(const Json* category, Field(j, "", "category"));
-  IMG2CAD_ASSIGN_OR_RETURN(p.category, String(*category, "category"));
-  if (auto it = j.find("symmetry"); it != j.end()) {
-    IMG2CAD_ASSIGN_OR_RETURN(std::string sym, String(*it, "symmetry"));
-    if (!ParseSymmetry(sym, &p.symmetry)) {
-      return Bad("symmetry",
-                 "unknown symmetry '" + sym + "' (expected none, reflect_x or rotational)");
-    }
-  }
-  IMG2CAD_ASSIGN_OR_RETURN(const Json* parts, Field(j, "", "parts"));
-  IMG2CAD_RETURN_IF_ERROR(ExpectArray(*parts, "parts"));
+  p.category = header.category;
+  p.symmetry = header.symmetry;
+  const Json* parts = header.parts;
   for (size_t i = 0; i < parts->size(); ++i) {
     const std::string w = Index("parts", i);
-    const Json& pj = (*parts)[i];
-    IMG2CAD_RETURN_IF_ERROR(ExpectObject(pj, w, {"label", "instance", "features"}));
-    Part part;
-    IMG2CAD_ASSIGN_OR_RETURN(const Json* label, Field(pj, w, "label"));
-    IMG2CAD_ASSIGN_OR_RETURN(part.label, String(*label, w + ".label"));
-    IMG2CAD_ASSIGN_OR_RETURN(const Json* instance, Field(pj, w, "instance"));
-    IMG2CAD_ASSIGN_OR_RETURN(part.instance, Int(*instance, w + ".instance"));
-    IMG2CAD_ASSIGN_OR_RETURN(const Json* features, Field(pj, w, "features"));
-    IMG2CAD_RETURN_IF_ERROR(ExpectArray(*features, w + ".features"));
+    IMG2CAD_ASSIGN_OR_RETURN(PartHeader ph, ReadPartHeader((*parts)[i], w));
+    Part part{ph.label, ph.instance, {}};
+    const Json* features = ph.features;
     for (size_t f = 0; f < features->size(); ++f) {
       const std::string fw = Index(w + ".features", f);
       const Json& fj = (*features)[f];

@@ -10,6 +10,7 @@
 
 #include "core/json_format.h"
 #include "core/status.h"
+#include "program/program.h"
 
 namespace img2cad::program::internal {
 
@@ -106,5 +107,71 @@ core::Result<std::array<double, N>> Vector(const Json& j, const std::string& whe
 inline std::string Index(const std::string& where, size_t i) {
   return where + "[" + std::to_string(i) + "]";
 }
+
+// Reads a string field that must be one of an enum's names, using `parse` (ParseExtent, ...).
+// `expected` lists the names for the error message.
+template <typename E>
+core::Result<E> Named(const Json& j, const std::string& where,
+                      bool (*parse)(const std::string&, E*), const char* what,
+                      const char* expected) {
+  IMG2CAD_ASSIGN_OR_RETURN(std::string name, String(j, where));
+  E value;
+  if (!parse(name, &value)) {
+    return Bad(where,
+               std::string("unknown ") + what + " '" + name + "' (expected " + expected + ")");
+  }
+  return value;
+}
+
+// The fields every document (program or structure) starts with.
+struct DocumentHeader {
+  std::string category;
+  Symmetry symmetry = Symmetry::kNone;
+  const Json* parts = nullptr;  // checked to be an array
+};
+
+// Reads "format" (must equal `format_name`), "category", the optional "symmetry" and "parts",
+// and refuses unknown top-level fields.
+inline core::Result<DocumentHeader> ReadDocumentHeader(const Json& j, const char* format_name) {
+  IMG2CAD_RETURN_IF_ERROR(ExpectObject(j, "", {"format", "category", "symmetry", "parts"}));
+  DocumentHeader h;
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* format, Field(j, "", "format"));
+  IMG2CAD_ASSIGN_OR_RETURN(std::string name, String(*format, "format"));
+  if (name != format_name) {
+    return Bad("format", "unsupported format '" + name + "' (expected " + format_name + ")");
+  }
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* category, Field(j, "", "category"));
+  IMG2CAD_ASSIGN_OR_RETURN(h.category, String(*category, "category"));
+  if (auto it = j.find("symmetry"); it != j.end()) {
+    IMG2CAD_ASSIGN_OR_RETURN(h.symmetry, Named<Symmetry>(*it, "symmetry", ParseSymmetry, "symmetry",
+                                                         "none, reflect_x or rotational"));
+  }
+  IMG2CAD_ASSIGN_OR_RETURN(h.parts, Field(j, "", "parts"));
+  IMG2CAD_RETURN_IF_ERROR(ExpectArray(*h.parts, "parts"));
+  return h;
+}
+
+// The fields every part starts with.
+struct PartHeader {
+  std::string label;
+  int instance = 0;
+  const Json* features = nullptr;  // checked to be an array
+};
+
+// Reads parts[i]: "label", "instance" and the "features" array; `where` is "parts[i]".
+inline core::Result<PartHeader> ReadPartHeader(const Json& pj, const std::string& where) {
+  IMG2CAD_RETURN_IF_ERROR(ExpectObject(pj, where, {"label", "instance", "features"}));
+  PartHeader h;
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* label, Field(pj, where, "label"));
+  IMG2CAD_ASSIGN_OR_RETURN(h.label, String(*label, where + ".label"));
+  IMG2CAD_ASSIGN_OR_RETURN(const Json* instance, Field(pj, where, "instance"));
+  IMG2CAD_ASSIGN_OR_RETURN(h.instance, Int(*instance, where + ".instance"));
+  IMG2CAD_ASSIGN_OR_RETURN(h.features, Field(pj, where, "features"));
+  IMG2CAD_RETURN_IF_ERROR(ExpectArray(*h.features, where + ".features"));
+  return h;
+}
+
+inline constexpr char kExtentNames[] = "one_sided, symmetric or two_sided";
+inline constexpr char kOperationNames[] = "new_body, join, cut or intersect";
 
 }  // namespace img2cad::program::internal

@@ -53,33 +53,16 @@ std::string PartKey(const PartStructure& p) {
 }
 
 core::Result<Structure> ReadStructure(const Json& j) {
-  IMG2CAD_RETURN_IF_ERROR(ExpectObject(j, "", {"format", "category", "symmetry", "parts"}));
+  IMG2CAD_ASSIGN_OR_RETURN(DocumentHeader header, ReadDocumentHeader(j, kStructureFormatName));
   Structure s;
-  IMG2CAD_ASSIGN_OR_RETURN(const Json* format, Field(j, "", "format"));
-  IMG2CAD_ASSIGN_OR_RETURN(std::string format_name, String(*format, "format"));
-  if (format_name != kStructureFormatName) {
-    return Bad("format",
-               "unsupported format '" + format_name + "' (expected " + kStructureFormatName + ")");
-  }
-  IMG2CAD_ASSIGN_OR_RETURN(const Json* category, Field(j, "", "category"));
-  IMG2CAD_ASSIGN_OR_RETURN(s.category, String(*category, "category"));
-  if (auto it = j.find("symmetry"); it != j.end()) {
-    IMG2CAD_ASSIGN_OR_RETURN(std::string sym, String(*it, "symmetry"));
-    if (!ParseSymmetry(sym, &s.symmetry)) return Bad("symmetry", "unknown symmetry '" + sym + "'");
-  }
-  IMG2CAD_ASSIGN_OR_RETURN(const Json* parts, Field(j, "", "parts"));
-  IMG2CAD_RETURN_IF_ERROR(ExpectArray(*parts, "parts"));
+  s.category = header.category;
+  s.symmetry = header.symmetry;
+  const Json* parts = header.parts;
   for (size_t i = 0; i < parts->size(); ++i) {
     const std::string w = Index("parts", i);
-    const Json& pj = (*parts)[i];
-    IMG2CAD_RETURN_IF_ERROR(ExpectObject(pj, w, {"label", "instance", "features"}));
-    PartStructure part;
-    IMG2CAD_ASSIGN_OR_RETURN(const Json* label, Field(pj, w, "label"));
-    IMG2CAD_ASSIGN_OR_RETURN(part.label, String(*label, w + ".label"));
-    IMG2CAD_ASSIGN_OR_RETURN(const Json* instance, Field(pj, w, "instance"));
-    IMG2CAD_ASSIGN_OR_RETURN(part.instance, Int(*instance, w + ".instance"));
-    IMG2CAD_ASSIGN_OR_RETURN(const Json* features, Field(pj, w, "features"));
-    IMG2CAD_RETURN_IF_ERROR(ExpectArray(*features, w + ".features"));
+    IMG2CAD_ASSIGN_OR_RETURN(PartHeader ph, ReadPartHeader((*parts)[i], w));
+    PartStructure part{ph.label, ph.instance, {}};
+    const Json* features = ph.features;
     for (size_t f = 0; f < features->size(); ++f) {
       const std::string fw = Index(w + ".features", f);
       const Json& fj = (*features)[f];
@@ -101,13 +84,12 @@ core::Result<Structure> ReadStructure(const Json& j) {
         fs.loops.push_back(std::move(loop));
       }
       IMG2CAD_ASSIGN_OR_RETURN(const Json* extent, Field(fj, fw, "extent"));
-      IMG2CAD_ASSIGN_OR_RETURN(std::string en, String(*extent, fw + ".extent"));
-      if (!ParseExtent(en, &fs.extent)) return Bad(fw + ".extent", "unknown extent '" + en + "'");
+      IMG2CAD_ASSIGN_OR_RETURN(
+          fs.extent, Named<Extent>(*extent, fw + ".extent", ParseExtent, "extent", kExtentNames));
       IMG2CAD_ASSIGN_OR_RETURN(const Json* op, Field(fj, fw, "operation"));
-      IMG2CAD_ASSIGN_OR_RETURN(std::string on, String(*op, fw + ".operation"));
-      if (!ParseOperation(on, &fs.operation)) {
-        return Bad(fw + ".operation", "unknown operation '" + on + "'");
-      }
+      IMG2CAD_ASSIGN_OR_RETURN(
+          fs.operation,
+          Named<Operation>(*op, fw + ".operation", ParseOperation, "operation", kOperationNames));
       part.features.push_back(std::move(fs));
     }
     s.parts.push_back(std::move(part));
