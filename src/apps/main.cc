@@ -10,6 +10,7 @@
 #include "cad/export.h"
 #include "cad/model.h"
 #include "core/file_io.h"
+#include "core/json_format.h"
 #include "program/json_io.h"
 #include "program/sketch_geometry.h"
 #include "program/structure.h"
@@ -123,15 +124,10 @@ int RunLabels(const std::string& category, bool json) {
   std::vector<std::string> cats =
       category.empty() ? program::Categories() : std::vector<std::string>{category};
   if (json) {
-    std::string out =
-        "{\"version\": " + std::to_string(program::kVocabularyVersion) + ", \"categories\": {";
-    for (size_t c = 0; c < cats.size(); ++c) {
-      out += (c ? ", " : "") + std::string("\"") + cats[c] + "\": [";
-      const auto& labels = program::LabelsOf(cats[c]);
-      for (size_t i = 0; i < labels.size(); ++i) out += (i ? ", \"" : "\"") + labels[i] + "\"";
-      out += "]";
-    }
-    std::printf("%s}}\n", out.c_str());
+    nlohmann::ordered_json j;
+    j["version"] = program::kVocabularyVersion;
+    for (const auto& c : cats) j["categories"][c] = program::LabelsOf(c);
+    std::fputs(core::FormatJson(j).c_str(), stdout);
     return kExitOk;
   }
   std::printf("# part-label vocabulary, version %d\n", program::kVocabularyVersion);

@@ -196,7 +196,7 @@ Status WriteStep(const Model& model, const std::string& path) {
     STEPCAFControl_Writer writer;
     writer.SetNameMode(true);
     writer.SetColorMode(true);
-    writer.SetLayerMode(true);
+    writer.SetLayerMode(false);  // parts carry no layers
     if (!writer.Transfer(doc, STEPControl_AsIs)) return WriteError(path, "STEP transfer failed");
     APIHeaderSection_MakeHeader header(writer.ChangeWriter().Model());
     header.SetName(new TCollection_HAsciiString(impl.program.category.c_str()));

@@ -100,10 +100,6 @@ core::Result<geom::Mesh> Tessellate(const Model& model, const TessellationOption
 // the same colour.
 std::array<double, 3> PartColor(const std::string& category, const std::string& label);
 
-}  // namespace img2cad::cad
-
-namespace img2cad::cad {
-
 // A JSON summary of a built model, as printed by `img2cad build --json`: category, part count,
 // total volume and bounds, and per part its name, label, instance, volume (mm³), area (mm²),
 // bounds (mm), face count and validity, plus `files` when given. Volumes and areas are rounded
