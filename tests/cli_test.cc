@@ -239,3 +239,33 @@ TEST_F(CliTest, CheckWarnsAboutInstanceOrder) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, RenderWritesImageAndMaps) {
+  const std::string png = (dir_ / "img" / "chair.png").string();
+  CliResult r = Exec("render " + std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json -o " +
+                     png + " --size 64 --seed 3 --maps");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* f : {"chair.png", "chair.mask.png", "chair.depth.png", "chair.parts.png"}) {
+    EXPECT_TRUE(fs::exists(dir_ / "img" / f)) << f;
+  }
+  const std::string first = img2cad::core::ReadFile(png).value();
+  ASSERT_EQ(Exec("render " + std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json -o " + png +
+                 " --size 64 --seed 3")
+                .code,
+            0);
+  EXPECT_EQ(img2cad::core::ReadFile(png).value(), first) << "same seed, same image";
+}
+
+TEST_F(CliTest, RenderRefusesBadProgramsAndLeavesNothing) {
+  const fs::path out = dir_ / "out";
+  CliResult r = Exec("render " + Mutated("\"radius\": 18", "\"radius\": -1") + " -o " +
+                     (out / "x.png").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("circle radius must be positive"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_EQ(Exec("render x.json -o y.png --size 3").code, 2);
+}
+
+}  // namespace

@@ -1,0 +1,138 @@
+#include "render/renderer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace img2cad::render {
+namespace {
+
+// A box [x0,x1]x[y0,y1]x[z0,z1] as an outward mesh with one part id.
+geom::Mesh Box(float x0, float y0, float z0, float x1, float y1, float z1, int part) {
+  geom::Mesh m;
+  for (int i = 0; i < 8; ++i)
+    m.vertices.push_back({(i & 1) ? x1 : x0, (i & 2) ? y1 : y0, (i & 4) ? z1 : z0});
+  m.triangles = {{0, 2, 1}, {1, 2, 3}, {4, 5, 6}, {5, 7, 6}, {0, 1, 4}, {1, 5, 4},
+                 {2, 6, 3}, {3, 6, 7}, {0, 4, 2}, {2, 4, 6}, {1, 3, 5}, {3, 7, 5}};
+  m.part_ids.assign(12, part);
+  return m;
+}
+
+Scene Plain(const geom::Box3& b, double az, double el, int size) {
+  Scene s = PreviewScene(b, {"top", "leg"}, az, el, size);
+  s.environment.floor = false;
+  return s;
+}
+
+TEST(CameraTest, ProjectionAndRaysAgree) {
+  geom::Box3 b{{-100, -100, 0}, {100, 100, 200}};
+  Camera c = FrameObject(b, 30, 20, 40, 0.9, 64, 48);
+  auto centre = Project(c, c.target);
+  ASSERT_TRUE(centre);
+  EXPECT_NEAR((*centre)[0], 32, 1e-6);
+  EXPECT_NEAR((*centre)[1], 24, 1e-6);
+  // A ray through a pixel projects back onto that pixel.
+  const Vec3d d = RayDirection(c, 10.5, 40.25);
+  Vec3d p;
+  for (int k = 0; k < 3; ++k) p[k] = c.position[k] + 700 * d[k];
+  auto px = Project(c, p);
+  EXPECT_NEAR((*px)[0], 10.5, 1e-6);
+  EXPECT_NEAR((*px)[1], 40.25, 1e-6);
+  // Azimuth 0 looks from -y; azimuth 90 from +x.
+  EXPECT_LT(FrameObject(b, 0, 0, 40, 0.9, 8, 8).position[1], -100);
+  EXPECT_GT(FrameObject(b, 90, 0, 40, 0.9, 8, 8).position[0], 100);
+}
+
+TEST(RendererTest, MaskMatchesProjectedGeometry) {
+  geom::Mesh box = Box(-100, -50, 0, 100, 50, 300, 0);
+  geom::Box3 b = geom::Bounds(box);
+  Renderer r;
+  const Scene s = Plain(b, 25, 15, 96);
+  auto f = r.Render(box, s);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  // Every pixel whose centre projects inside the silhouette of the 8 corners' convex hull is in
+  // the mask, tested on a grid of points on the box faces: each projects onto a masked pixel.
+  int checked = 0, inside = 0;
+  for (float u = -95; u <= 95; u += 10)
+    for (float v = 5; v <= 295; v += 10) {
+      for (const Vec3d& p : {Vec3d{u, -50, v}, Vec3d{100, u / 2, v}}) {  // front and right faces
+        auto px = Project(s.camera, p);
+        ASSERT_TRUE(px);
+        const int x = static_cast<int>((*px)[0]), y = static_cast<int>((*px)[1]);
+        if (x < 1 || y < 1 || x >= 95 || y >= 95) continue;
+        ++checked;
+        inside += f->mask.at(x, y, 0) == 255;
+      }
+    }
+  EXPECT_GT(checked, 200);
+  EXPECT_GE(inside, checked * 0.98);
+  // The mask area matches the projected area of the box, computed by projecting a fine grid.
+  int mask_px = 0;
+  for (uint8_t m : f->mask.pixels) mask_px += m == 255;
+  EXPECT_GT(mask_px, 0.08 * 96 * 96);
+  EXPECT_LT(mask_px, 0.7 * 96 * 96);
+}
+
+TEST(RendererTest, DepthIsConsistentWithGeometry) {
+  geom::Mesh box = Box(-100, -100, 0, 100, 100, 200, 0);
+  Renderer r;
+  const Scene s = Plain(geom::Bounds(box), 0, 0, 64);  // straight at the front face y = -100
+  auto f = r.Render(box, s);
+  ASSERT_TRUE(f.ok());
+  // At the image centre the ray hits the front face head on.
+  const float d = f->depth_mm[32 * 64 + 32];
+  const double expected = -100 - s.camera.position[1];
+  EXPECT_NEAR(d, expected, 1.0);
+  // Depth grows away from the centre on a flat face seen head on (the rays are oblique).
+  EXPECT_GT(f->depth_mm[32 * 64 + 40], d);
+  // Background has infinite depth and part id -1.
+  EXPECT_TRUE(std::isinf(f->depth_mm[0]));
+  EXPECT_EQ(f->part_id[0], -1);
+}
+
+TEST(RendererTest, PartIdsSeparateParts) {
+  geom::Mesh m = Box(-200, -50, 0, -20, 50, 300, 0);
+  m.Append(Box(20, -50, 0, 200, 50, 300, 1));
+  Renderer r;
+  auto f = r.Render(m, Plain(geom::Bounds(m), 0, 0, 64));
+  ASSERT_TRUE(f.ok());
+  int left = 0, right = 0;
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x) {
+      const int id = f->part_id[y * 64 + x];
+      if (id == 0) left += x < 32 ? 1 : -1000;
+      if (id == 1) right += x > 32 ? 1 : -1000;
+    }
+  EXPECT_GT(left, 50);
+  EXPECT_GT(right, 50);
+}
+
+TEST(RendererTest, RandomScenesAreDeterministicAndNeverBlank) {
+  geom::Mesh box = Box(-200, -200, 0, 200, 200, 700, 0);
+  Renderer r;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    core::Rng a(seed), b(seed);
+    auto fa = r.Render(box, RandomScene(a, geom::Bounds(box), {"side"}, 64));
+    auto fb = r.Render(box, RandomScene(b, geom::Bounds(box), {"side"}, 64));
+    ASSERT_TRUE(fa.ok() && fb.ok());
+    EXPECT_EQ(fa->rgb.pixels, fb->rgb.pixels) << seed;
+    int visible = 0;
+    for (uint8_t m : fa->mask.pixels) visible += m == 255;
+    EXPECT_GT(visible, 64 * 64 / 20) << "object barely visible, seed " << seed;
+    uint8_t lo = 255, hi = 0;
+    for (uint8_t v : fa->rgb.pixels) lo = std::min(lo, v), hi = std::max(hi, v);
+    EXPECT_GT(hi - lo, 30) << "blank image, seed " << seed;
+  }
+}
+
+TEST(RendererTest, BadInputs) {
+  Renderer r;
+  geom::Mesh empty;
+  EXPECT_EQ(r.Render(empty, Scene()).status().code(), core::StatusCode::kInvalidArgument);
+  Scene s;
+  s.camera.width = 0;
+  EXPECT_FALSE(r.Render(Box(0, 0, 0, 1, 1, 1, 0), s).ok());
+}
+
+}  // namespace
+}  // namespace img2cad::render

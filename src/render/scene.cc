@@ -1,0 +1,277 @@
+// Scene randomisation. Colours below are written in sRGB (as a person picks them) and turned
+// into linear values for shading.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "render/renderer.h"
+#include "render/shading.h"
+
+namespace img2cad::render {
+
+using namespace internal;  // NOLINT
+
+namespace {
+
+Rgb Lin(double r, double g, double b) {
+  return {FromSrgb(static_cast<float>(r)), FromSrgb(static_cast<float>(g)),
+          FromSrgb(static_cast<float>(b))};
+}
+
+Rgb Jitter(core::Rng& rng, const Rgb& c, double amount) {
+  const double s = 1 + rng.Uniform(-amount, amount);
+  return {
+      static_cast<float>(std::clamp(c[0] * s * (1 + rng.Uniform(-amount, amount) / 2), 0.0, 1.0)),
+      static_cast<float>(std::clamp(c[1] * s * (1 + rng.Uniform(-amount, amount) / 2), 0.0, 1.0)),
+      static_cast<float>(std::clamp(c[2] * s * (1 + rng.Uniform(-amount, amount) / 2), 0.0, 1.0))};
+}
+
+Rgb Hsv(double h, double s, double v) {
+  const double c = v * s, hp = std::fmod(h, 360) / 60, x = c * (1 - std::abs(std::fmod(hp, 2) - 1));
+  double r = 0, g = 0, b = 0;
+  if (hp < 1)
+    r = c, g = x;
+  else if (hp < 2)
+    r = x, g = c;
+  else if (hp < 3)
+    g = c, b = x;
+  else if (hp < 4)
+    g = x, b = c;
+  else if (hp < 5)
+    r = x, b = c;
+  else
+    r = c, b = x;
+  const double m = v - c;
+  return Lin(r + m, g + m, b + m);
+}
+
+Material Wood(core::Rng& rng) {
+  // Light oak, pine, cherry, teak, walnut, white-washed, ebonised.
+  static const double kWoods[][6] = {
+      {0.80, 0.64, 0.44, 0.62, 0.45, 0.28}, {0.88, 0.75, 0.55, 0.74, 0.58, 0.38},
+      {0.66, 0.38, 0.24, 0.48, 0.25, 0.15}, {0.62, 0.44, 0.27, 0.45, 0.30, 0.18},
+      {0.42, 0.28, 0.18, 0.28, 0.18, 0.11}, {0.86, 0.83, 0.77, 0.74, 0.70, 0.64},
+      {0.20, 0.16, 0.13, 0.12, 0.10, 0.08}};
+  const auto& w = kWoods[rng.UniformInt(0, 6)];
+  Material m;
+  m.kind = MaterialKind::kWood;
+  m.color = Jitter(rng, Lin(w[0], w[1], w[2]), 0.08);
+  m.color2 = Jitter(rng, Lin(w[3], w[4], w[5]), 0.08);
+  m.grain_axis = {0, 0, 0};  // along each part's longest side
+  m.grain_scale_mm = rng.Uniform(3, 10);
+  m.specular = rng.Uniform(0.03, 0.25);
+  m.shininess = rng.Uniform(10, 60);
+  return m;
+}
+
+Material Paint(core::Rng& rng) {
+  Material m;
+  m.kind = MaterialKind::kPaint;
+  const double r = rng.Uniform();
+  if (r < 0.3)
+    m.color = Hsv(0, 0, rng.Uniform(0.82, 0.97));  // whites
+  else if (r < 0.45)
+    m.color = Hsv(0, 0, rng.Uniform(0.08, 0.25));  // blacks
+  else if (r < 0.6)
+    m.color = Hsv(rng.Uniform(0, 360), rng.Uniform(0, 0.1), rng.Uniform(0.4, 0.75));
+  else
+    m.color = Hsv(rng.Uniform(0, 360), rng.Uniform(0.2, 0.75), rng.Uniform(0.35, 0.9));
+  m.specular = rng.Uniform(0.05, 0.4);
+  m.shininess = rng.Uniform(15, 80);
+  return m;
+}
+
+Material Metal(core::Rng& rng) {
+  Material m;
+  m.kind = MaterialKind::kMetal;
+  const double r = rng.Uniform();
+  if (r < 0.45)
+    m.color = Hsv(0, 0, rng.Uniform(0.55, 0.85));  // steel, chrome
+  else if (r < 0.8)
+    m.color = Hsv(0, 0, rng.Uniform(0.06, 0.2));  // black powder coat
+  else
+    m.color = Lin(rng.Uniform(0.75, 0.85), rng.Uniform(0.6, 0.68), rng.Uniform(0.3, 0.4));  // brass
+  m.specular = rng.Uniform(0.4, 0.9);
+  m.shininess = rng.Uniform(30, 120);
+  return m;
+}
+
+Material Fabric(core::Rng& rng) {
+  Material m;
+  m.kind = MaterialKind::kFabric;
+  m.color = Hsv(rng.Uniform(0, 360), rng.Uniform(0.05, 0.6), rng.Uniform(0.25, 0.8));
+  m.grain_scale_mm = rng.Uniform(2, 6);
+  m.specular = 0.02;
+  m.shininess = 5;
+  return m;
+}
+
+// Labels that are usually thin frames or hardware, and those that are usually upholstered.
+bool IsFrameLabel(const std::string& l) {
+  return l == "leg" || l == "stretcher" || l == "column" || l == "spoke" || l == "foot" ||
+         l == "handle";
+}
+bool IsSoftLabel(const std::string& l) { return l == "seat" || l == "back"; }
+
+// Materials per label, from one of a few furniture "finishes" so objects look designed.
+std::map<std::string, Material> MaterialsByLabel(core::Rng& rng,
+                                                 const std::vector<std::string>& labels) {
+  enum { kAllWood, kWoodMetal, kPainted, kPaintWood, kUpholstered, kMixed };
+  const int finish = static_cast<int>(rng.Weighted({0.3, 0.2, 0.2, 0.1, 0.1, 0.1}));
+  const Material wood = Wood(rng), wood2 = Wood(rng), paint = Paint(rng), metal = Metal(rng),
+                 fabric = Fabric(rng);
+  std::map<std::string, Material> out;
+  for (const auto& l : labels) {
+    if (out.count(l)) continue;
+    Material m;
+    switch (finish) {
+      case kAllWood:
+        m = wood;
+        break;
+      case kWoodMetal:
+        m = IsFrameLabel(l) ? metal : wood;
+        break;
+      case kPainted:
+        m = l == "handle" ? metal : paint;
+        break;
+      case kPaintWood:
+        m = IsFrameLabel(l) || l == "top" ? wood : paint;
+        break;
+      case kUpholstered:
+        m = IsSoftLabel(l) ? fabric : (rng.Bernoulli(0.5) ? wood : metal);
+        break;
+      default: {
+        const size_t k = rng.Weighted({0.4, 0.2, 0.2, 0.1, 0.1});
+        const Material choices[] = {wood, wood2, paint, metal, fabric};
+        m = choices[k];
+      }
+    }
+    if (l == "handle" && m.kind == MaterialKind::kWood && rng.Bernoulli(0.6)) m = metal;
+    out[l] = m;
+  }
+  return out;
+}
+
+double FrontWeightedAzimuth(core::Rng& rng) {
+  switch (rng.Weighted({0.65, 0.2, 0.15})) {
+    case 0:
+      return (rng.Bernoulli(0.5) ? 35.0 : -35.0) + rng.Normal(0, 15);  // three-quarter views
+    case 1:
+      return rng.Uniform(-90, 90);  // anywhere in front
+    default:
+      return rng.Uniform(0, 360);
+  }
+}
+
+}  // namespace
+
+Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
+                  const std::vector<std::string>& part_labels, int size) {
+  Scene s;
+  // Camera.
+  const double azimuth = FrontWeightedAzimuth(rng);
+  const double elevation = std::clamp(0.5 * (rng.Uniform(0, 45) + rng.Uniform(5, 35)), 0.0, 45.0);
+  const double fov = rng.Uniform(25, 55);
+  s.camera = FrameObject(bounds, azimuth, elevation, fov, rng.Uniform(0.72, 0.95), size, size);
+  double radius = 0;
+  for (int k = 0; k < 3; ++k) radius += std::pow((bounds.max[k] - bounds.min[k]) / 2.0, 2);
+  radius = std::sqrt(radius);
+  for (int k = 0; k < 3; ++k) s.camera.target[k] += rng.Normal(0, 0.04 * radius);
+
+  // Light: a key light mostly from the camera's side and above, plus sky and bounce.
+  const double light_az = (azimuth + rng.Normal(0, 60)) * 3.14159265358979 / 180;
+  const double light_el = rng.Uniform(25, 70) * 3.14159265358979 / 180;
+  s.lighting.key_direction = {std::sin(light_az) * std::cos(light_el),
+                              -std::cos(light_az) * std::cos(light_el), std::sin(light_el)};
+  const double warmth = rng.Uniform(-0.08, 0.1);
+  s.lighting.key_color = {static_cast<float>(1 + warmth), 1.0f, static_cast<float>(1 - warmth)};
+  s.lighting.key_intensity = static_cast<float>(rng.Uniform(0.5, 1.1));
+  s.lighting.ambient_intensity = static_cast<float>(rng.Uniform(0.35, 0.8));
+  s.lighting.sky_color = Jitter(rng, Lin(0.8, 0.83, 0.88), 0.1);
+  s.lighting.ground_color = Jitter(rng, Lin(0.55, 0.52, 0.48), 0.15);
+
+  // Materials.
+  const auto by_label = MaterialsByLabel(rng, part_labels);
+  for (const auto& l : part_labels) s.part_materials.push_back(by_label.at(l));
+
+  // Backdrop, floor and clutter.
+  Environment& e = s.environment;
+  e.backdrop = static_cast<BackdropKind>(rng.Weighted({0.3, 0.4, 0.3}));
+  const bool dark_room = rng.Bernoulli(0.12);
+  const double base = dark_room ? rng.Uniform(0.15, 0.4) : rng.Uniform(0.6, 0.97);
+  const double hue = rng.Uniform(0, 360),
+               sat = rng.Bernoulli(0.3) ? rng.Uniform(0.1, 0.4) : rng.Uniform(0, 0.08);
+  e.backdrop_top = Hsv(hue, sat, base);
+  e.backdrop_bottom =
+      Hsv(hue + rng.Uniform(-30, 30), sat, std::clamp(base * rng.Uniform(0.7, 1.1), 0.0, 1.0));
+  e.texture_scale = rng.Uniform(4, 20) * size / 128.0;
+  e.floor = rng.Bernoulli(0.85);
+  if (rng.Bernoulli(0.5)) {  // wooden or stone floor, or carpet
+    const Material f = Wood(rng);
+    e.floor_color = f.color;
+    e.floor_color2 = f.color2;
+  } else {
+    e.floor_color = Hsv(rng.Uniform(0, 360), rng.Uniform(0, 0.2), rng.Uniform(0.35, 0.9));
+    e.floor_color2 = Jitter(rng, e.floor_color, 0.06);
+  }
+  // Tiles or boards: a subtle alternation, never a chessboard.
+  e.floor_color2 = Mix(e.floor_color, e.floor_color2, rng.Uniform(0.1, 0.4));
+  e.floor_tile_mm = rng.Bernoulli(0.35) ? rng.Uniform(250, 900) : 0;
+  const int clutter = static_cast<int>(rng.Weighted({0.35, 0.25, 0.2, 0.12, 0.08}));
+  const double cx = (bounds.min[0] + bounds.max[0]) / 2, cy = (bounds.min[1] + bounds.max[1]) / 2;
+  for (int i = 0; i < clutter; ++i) {
+    // Somewhere around the object but outside its footprint, mostly behind it.
+    const double ang = (azimuth + 180 + rng.Normal(0, 70)) * 3.14159265358979 / 180;
+    const double dist = radius * rng.Uniform(1.3, 3.0);
+    const double sx = rng.Uniform(0.1, 0.6) * radius, sy = rng.Uniform(0.1, 0.6) * radius;
+    const double px = cx + dist * std::sin(ang), py = cy - dist * std::cos(ang);
+    ClutterBox b;
+    b.min = {px - sx / 2, py - sy / 2, 0};
+    b.max = {px + sx / 2, py + sy / 2, rng.Uniform(0.15, 1.2) * radius};
+    b.color = Hsv(rng.Uniform(0, 360), rng.Uniform(0, 0.5), rng.Uniform(0.2, 0.9));
+    e.clutter.push_back(b);
+  }
+
+  // Camera degradations.
+  Photometric& p = s.photometric;
+  // Thin legs are 2-4 pixels wide at 128², so strong blur would erase them; photos downscaled
+  // to this size are mostly sharp.
+  const size_t blur = rng.Weighted({0.5, 0.4, 0.1});
+  p.blur_sigma_px = blur == 0 ? 0 : (blur == 1 ? rng.Uniform(0.2, 0.6) : rng.Uniform(0.6, 1.0));
+  p.blur_sigma_px *= size / 128.0;
+  p.noise_sigma = rng.Bernoulli(0.7) ? rng.Uniform(0.5, 6) : 0;
+  p.jpeg_quality = rng.Bernoulli(0.6) ? rng.UniformInt(30, 95) : 0;
+  p.exposure = rng.Uniform(0.8, 1.25);
+  s.noise_seed = rng.NextU64();
+  return s;
+}
+
+Scene PreviewScene(const geom::Box3& bounds, const std::vector<std::string>& part_labels,
+                   double azimuth_deg, double elevation_deg, int size) {
+  Scene s;
+  s.camera = FrameObject(bounds, azimuth_deg, elevation_deg, 35, 0.85, size, size);
+  s.lighting.key_direction = {0.5, -0.7, 0.9};
+  s.lighting.key_intensity = 0.8f;
+  s.lighting.ambient_intensity = 0.65f;
+  s.environment.backdrop = BackdropKind::kGradient;
+  s.environment.backdrop_top = Lin(0.93, 0.93, 0.94);
+  s.environment.backdrop_bottom = Lin(0.8, 0.8, 0.82);
+  s.environment.floor_color = Lin(0.86, 0.86, 0.87);
+  s.environment.floor_tile_mm = 0;
+  // A fixed tone per label, so previews of the same object always look the same.
+  static const double kTones[][3] = {{0.78, 0.6, 0.42},  {0.55, 0.38, 0.26}, {0.35, 0.35, 0.38},
+                                     {0.68, 0.52, 0.38}, {0.5, 0.56, 0.48},  {0.62, 0.4, 0.33},
+                                     {0.42, 0.5, 0.62},  {0.82, 0.78, 0.7}};
+  std::map<std::string, size_t> index;
+  for (const auto& l : part_labels) {
+    const size_t k = index.emplace(l, index.size()).first->second;
+    Material m;
+    m.kind = MaterialKind::kPaint;
+    m.color = Lin(kTones[k % 8][0], kTones[k % 8][1], kTones[k % 8][2]);
+    m.specular = 0.08;
+    s.part_materials.push_back(m);
+  }
+  return s;
+}
+
+}  // namespace img2cad::render

@@ -1,0 +1,54 @@
+#include "render/shading.h"
+
+#include <numbers>
+
+namespace img2cad::render::internal {
+
+double ValueNoise(const Vec3d& p, uint32_t seed) {
+  const double fx = std::floor(p[0]), fy = std::floor(p[1]), fz = std::floor(p[2]);
+  const auto x = static_cast<int64_t>(fx), y = static_cast<int64_t>(fy),
+             z = static_cast<int64_t>(fz);
+  auto smooth = [](double t) { return t * t * (3 - 2 * t); };
+  const double tx = smooth(p[0] - fx), ty = smooth(p[1] - fy), tz = smooth(p[2] - fz);
+  double c[2][2][2];
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j)
+      for (int k = 0; k < 2; ++k) c[i][j][k] = Hash(x + i, y + j, z + k, seed);
+  auto lerp = [](double a, double b, double t) { return a + (b - a) * t; };
+  const double x00 = lerp(c[0][0][0], c[1][0][0], tx), x10 = lerp(c[0][1][0], c[1][1][0], tx);
+  const double x01 = lerp(c[0][0][1], c[1][0][1], tx), x11 = lerp(c[0][1][1], c[1][1][1], tx);
+  return lerp(lerp(x00, x10, ty), lerp(x01, x11, ty), tz);
+}
+
+Rgb Albedo(const Material& m, const Vec3d& p, const Vec3d& axis) {
+  switch (m.kind) {
+    case MaterialKind::kWood: {
+      // Growth rings: distance from a line along the grain, warped by noise so rings wander,
+      // plus fine streaks stretched along the grain.
+      const double along = Dot(p, axis);
+      const Vec3d radial = Sub(p, Mul(axis, along));
+      const double r = std::sqrt(Dot(radial, radial));
+      const double warp = 2.0 * Fbm(Mul(p, 1.0 / 60), 11);
+      const double t = r / m.grain_scale_mm + warp;
+      const double ring = std::pow(0.5 + 0.5 * std::sin(2 * std::numbers::pi * t), 3.0);
+      const Vec3d streak_p = Add(Mul(radial, 1.0 / 1.5), Mul(axis, along / 80));
+      const double streak = ValueNoise(streak_p, 5);
+      return Mix(m.color, m.color2, 0.55 * ring + 0.25 * streak);
+    }
+    case MaterialKind::kFabric: {
+      const double s = m.grain_scale_mm;
+      const double weave = 0.5 + 0.25 * (std::sin(p[0] / s * 6.28) * std::sin(p[1] / s * 6.28) +
+                                         std::sin(p[2] / s * 6.28));
+      const double n = Fbm(Mul(p, 1.0 / 8), 23);
+      return Scale(m.color, 0.8 + 0.12 * weave + 0.16 * n);
+    }
+    case MaterialKind::kMetal:
+    case MaterialKind::kPaint: {
+      const double n = ValueNoise(Mul(p, 1.0 / 40), 31);
+      return Scale(m.color, 0.96 + 0.08 * n);
+    }
+  }
+  return m.color;
+}
+
+}  // namespace img2cad::render::internal
