@@ -3,6 +3,9 @@
 // 2 usage error, 3 a batch finished with some failed items.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +16,7 @@
 #include "core/file_io.h"
 #include "core/json_format.h"
 #include "image/image.h"
+#include "pipeline/dataset.h"
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
 #include "program/sketch_geometry.h"
@@ -160,6 +164,66 @@ int RunRender(const RenderArgs& a) {
   return kExitOk;
 }
 
+constexpr int kExitPartial = 3;
+
+// A progress bar on stderr when it is a terminal; otherwise a line at every tenth.
+class Progress {
+ public:
+  explicit Progress(std::string what) : what_(std::move(what)), tty_(isatty(fileno(stderr))) {
+    start_ = std::chrono::steady_clock::now();
+  }
+  void Update(int done, int total) {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (first_ < 0) first_ = done;  // resumed samples do not count toward the rate
+    const double rate = secs > 0 ? (done - first_) / secs : 0;
+    if (tty_) {
+      const int width = 30, filled = total ? width * done / total : width;
+      std::fprintf(stderr, "\r%s [%s%s] %d/%d %.1f/s ", what_.c_str(),
+                   std::string(filled, '=').c_str(), std::string(width - filled, ' ').c_str(), done,
+                   total, rate);
+      if (done == total) std::fprintf(stderr, "\n");
+    } else if (total > 0 && (done * 10 / total > last_decile_ || done == total)) {
+      last_decile_ = done * 10 / total;
+      std::fprintf(stderr, "%s: %d/%d (%.1f/s)\n", what_.c_str(), done, total, rate);
+    }
+  }
+
+ private:
+  std::string what_;
+  bool tty_;
+  int first_ = -1, last_decile_ = -1;
+  std::chrono::steady_clock::time_point start_;
+};
+
+int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet) {
+  if (!split.empty()) {
+    uint64_t first;
+    if (!pipeline::SplitFirstSeed(split, &first)) {
+      std::fprintf(stderr, "img2cad synth: --split: unknown split '%s' (train, val or test)\n",
+                   split.c_str());
+      return kExitUsage;
+    }
+    o.first_seed += first;
+  }
+  if (!program::IsKnownCategory(o.category)) {
+    std::fprintf(
+        stderr, "img2cad synth: --category: unknown category '%s' (known: chair, table, storage)\n",
+        o.category.c_str());
+    return kExitUsage;
+  }
+  Progress bar("synth " + o.category);
+  auto report = pipeline::WriteSynthDataset(o, [&](int done, int total) {
+    if (!quiet) bar.Update(done, total);
+  });
+  if (!report.ok()) return Fail(report.status());
+  if (!quiet || report->failed > 0) {
+    std::fprintf(stderr, "synth: %d written, %d already present, %d failed%s\n", report->written,
+                 report->skipped, report->failed, report->failed ? " (see failures.jsonl)" : "");
+  }
+  return report->failed ? kExitPartial : kExitOk;
+}
+
 int RunLabels(const std::string& category, bool json) {
   if (!category.empty() && !program::IsKnownCategory(category)) {
     std::fprintf(stderr, "img2cad labels: unknown category '%s' (known: chair, table, storage)\n",
@@ -263,6 +327,38 @@ int main(int argc, char** argv) {
                        "also write IMG.mask.png, IMG.depth.png and IMG.parts.png");
   render_cmd->footer(kExitCodesHelp);
 
+  pipeline::SynthOptions synth_options;
+  std::string synth_split;
+  bool synth_quiet = false;
+  CLI::App* synth_cmd = app.add_subcommand(
+      "synth", "Generate a synthetic dataset: programs, rendered photos and a manifest.");
+  synth_cmd->add_option("--category", synth_options.category, "chair, table or storage")
+      ->required();
+  synth_cmd->add_option("--count", synth_options.count, "number of samples")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  synth_cmd
+      ->add_option("--seed", synth_options.first_seed,
+                   "first seed; sample k uses seed + k (offset by the split's range with --split)")
+      ->capture_default_str();
+  synth_cmd->add_option("--split", synth_split,
+                        "train (seeds 0-999999), val (1000000-1099999) or test (1100000-1199999)");
+  synth_cmd
+      ->add_option("--out", synth_options.out_dir, "dataset folder (created; resumed if it exists)")
+      ->required();
+  synth_cmd->add_option("--image-size", synth_options.image_size, "image width and height, pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 4096));
+  synth_cmd->add_option("--threads", synth_options.threads, "parallel workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  synth_cmd->add_flag("--maps", synth_options.maps, "also write mask, depth and part-id maps");
+  synth_cmd->add_flag("-q,--quiet", synth_quiet, "no progress or summary unless something failed");
+  synth_cmd->footer(
+      "Writes DIR/manifest.jsonl, DIR/programs/ID.json and DIR/images/ID.png. The same arguments\n"
+      "give identical files; rerunning over an existing DIR makes only the missing samples.\n" +
+      std::string(kExitCodesHelp));
+
   std::string labels_category;
   bool labels_json = false;
   CLI::App* labels_cmd = app.add_subcommand("labels", "Print the part-label vocabularies.");
@@ -285,6 +381,7 @@ int main(int argc, char** argv) {
   if (*build_cmd) return RunBuild(build);
   if (*check_cmd) return RunCheck(check);
   if (*labels_cmd) return RunLabels(labels_category, labels_json);
+  if (*synth_cmd) return RunSynth(synth_options, synth_split, synth_quiet);
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;
     if (*el_opt) render_args.request.elevation_deg = elevation;

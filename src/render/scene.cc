@@ -152,14 +152,17 @@ std::map<std::string, Material> MaterialsByLabel(core::Rng& rng,
   return out;
 }
 
-double FrontWeightedAzimuth(core::Rng& rng) {
-  switch (rng.Weighted({0.65, 0.2, 0.15})) {
-    case 0:
-      return (rng.Bernoulli(0.5) ? 35.0 : -35.0) + rng.Normal(0, 15);  // three-quarter views
-    case 1:
-      return rng.Uniform(-90, 90);  // anywhere in front
+// Azimuth (degrees) and whether the view is a straight-on catalogue shot.
+std::pair<double, bool> FrontWeightedAzimuth(core::Rng& rng) {
+  switch (rng.Weighted({0.58, 0.12, 0.17, 0.13})) {
+    case 0:  // three-quarter views
+      return {(rng.Bernoulli(0.5) ? 35.0 : -35.0) + rng.Normal(0, 15), false};
+    case 1:  // straight at the front, as in catalogue photos
+      return {rng.Normal(0, 6), true};
+    case 2:
+      return {rng.Uniform(-90, 90), false};
     default:
-      return rng.Uniform(0, 360);
+      return {rng.Uniform(0, 360), false};
   }
 }
 
@@ -169,8 +172,10 @@ Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
                   const std::vector<std::string>& part_labels, int size) {
   Scene s;
   // Camera.
-  const double azimuth = FrontWeightedAzimuth(rng);
-  const double elevation = std::clamp(0.5 * (rng.Uniform(0, 45) + rng.Uniform(5, 35)), 0.0, 45.0);
+  const auto [azimuth, frontal] = FrontWeightedAzimuth(rng);
+  const double elevation =
+      frontal ? rng.Uniform(0, 15)
+              : std::clamp(0.5 * (rng.Uniform(0, 45) + rng.Uniform(5, 35)), 0.0, 45.0);
   const double fov = rng.Uniform(25, 55);
   s.camera = FrameObject(bounds, azimuth, elevation, fov, rng.Uniform(0.72, 0.95), size, size);
   double radius = 0;
@@ -196,16 +201,21 @@ Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
 
   // Backdrop, floor and clutter.
   Environment& e = s.environment;
-  e.backdrop = static_cast<BackdropKind>(rng.Weighted({0.3, 0.4, 0.3}));
-  const bool dark_room = rng.Bernoulli(0.12);
-  const double base = dark_room ? rng.Uniform(0.15, 0.4) : rng.Uniform(0.6, 0.97);
-  const double hue = rng.Uniform(0, 360),
-               sat = rng.Bernoulli(0.3) ? rng.Uniform(0.1, 0.4) : rng.Uniform(0, 0.08);
+  // A quarter are studio product shots: a plain light backdrop, no floor, no clutter.
+  const bool studio = rng.Bernoulli(0.25);
+  e.backdrop = studio ? static_cast<BackdropKind>(rng.UniformInt(0, 1))
+                      : static_cast<BackdropKind>(rng.Weighted({0.3, 0.4, 0.3}));
+  const bool dark_room = !studio && rng.Bernoulli(0.12);
+  const double base = dark_room ? rng.Uniform(0.15, 0.4)
+                                : (studio ? rng.Uniform(0.85, 1.0) : rng.Uniform(0.6, 0.97));
+  const double hue = rng.Uniform(0, 360);
+  const double sat = studio ? rng.Uniform(0, 0.03)
+                            : (rng.Bernoulli(0.3) ? rng.Uniform(0.1, 0.4) : rng.Uniform(0, 0.08));
   e.backdrop_top = Hsv(hue, sat, base);
   e.backdrop_bottom =
       Hsv(hue + rng.Uniform(-30, 30), sat, std::clamp(base * rng.Uniform(0.7, 1.1), 0.0, 1.0));
   e.texture_scale = rng.Uniform(4, 20) * size / 128.0;
-  e.floor = rng.Bernoulli(0.85);
+  e.floor = !studio && rng.Bernoulli(0.9);
   if (rng.Bernoulli(0.5)) {  // wooden or stone floor, or carpet
     const Material f = Wood(rng);
     e.floor_color = f.color;
@@ -217,7 +227,8 @@ Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
   // Tiles or boards: a subtle alternation, never a chessboard.
   e.floor_color2 = Mix(e.floor_color, e.floor_color2, rng.Uniform(0.1, 0.4));
   e.floor_tile_mm = rng.Bernoulli(0.35) ? rng.Uniform(250, 900) : 0;
-  const int clutter = static_cast<int>(rng.Weighted({0.35, 0.25, 0.2, 0.12, 0.08}));
+  // Clutter stands on the floor; without one it would float.
+  const int clutter = e.floor ? static_cast<int>(rng.Weighted({0.35, 0.25, 0.2, 0.12, 0.08})) : 0;
   const double cx = (bounds.min[0] + bounds.max[0]) / 2, cy = (bounds.min[1] + bounds.max[1]) / 2;
   for (int i = 0; i < clutter; ++i) {
     // Somewhere around the object but outside its footprint, mostly behind it.

@@ -1,0 +1,80 @@
+// Throughput of synthetic data generation at 128² with 2 threads (issue 3 goals: synth at 20
+// samples/s or more, rendering alone at 300 images/s or more).
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "cad/model.h"
+#include "pipeline/dataset.h"
+#include "render/renderer.h"
+#include "synth/generator.h"
+
+namespace {
+
+using namespace img2cad;  // NOLINT
+
+// Whole samples (generate, build, tessellate, render, write PNG + JSON + manifest), 2 workers.
+void BM_Synth(benchmark::State& state) {
+  static const char* kCategories[] = {"chair", "table", "storage"};
+  const std::string category = kCategories[state.range(0)];
+  const auto dir = std::filesystem::temp_directory_path() / "img2cad_bench_synth";
+  int round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::filesystem::remove_all(dir);
+    state.ResumeTiming();
+    pipeline::SynthOptions o;
+    o.category = category;
+    o.count = 40;
+    o.first_seed = 1000 * round++;
+    o.out_dir = dir.string();
+    o.threads = 2;
+    auto r = pipeline::WriteSynthDataset(o);
+    if (!r.ok() || r->written != 40) state.SkipWithError("synth failed");
+  }
+  state.SetItemsProcessed(state.iterations() * 40);
+  state.SetLabel(category);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_Synth)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Rendering alone: random scenes of pre-tessellated chairs, 2 threads with a renderer each.
+void BM_RenderOnly(benchmark::State& state) {
+  std::vector<geom::Mesh> meshes;
+  std::vector<std::vector<std::string>> labels;
+  for (uint64_t seed = 0; seed < 16; ++seed) {
+    auto s = synth::Generate("chair", seed).value();
+    auto m = cad::BuildModel(s.program).value();
+    meshes.push_back(cad::Tessellate(m).value());
+    std::vector<std::string> l;
+    for (const auto& p : s.program.parts) l.push_back(p.label);
+    labels.push_back(l);
+  }
+  const int per_iteration = 64;
+  uint64_t seed = 0;
+  for (auto _ : state) {
+    std::atomic<int> next{0};
+    auto worker = [&] {
+      render::Renderer r;
+      for (int i = next++; i < per_iteration; i = next++) {
+        core::Rng rng(seed + i);
+        const auto& mesh = meshes[i % meshes.size()];
+        auto f = r.Render(
+            mesh, render::RandomScene(rng, geom::Bounds(mesh), labels[i % meshes.size()], 128));
+        benchmark::DoNotOptimize(f);
+      }
+    };
+    std::thread other(worker);
+    worker();
+    other.join();
+    seed += per_iteration;
+  }
+  state.SetItemsProcessed(state.iterations() * per_iteration);
+}
+BENCHMARK(BM_RenderOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

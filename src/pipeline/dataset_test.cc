@@ -1,0 +1,103 @@
+#include "pipeline/dataset.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "core/file_io.h"
+
+namespace img2cad::pipeline {
+namespace {
+namespace fs = std::filesystem;
+
+class DatasetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("img2cad_ds_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  SynthOptions Options(const std::string& sub, int count, int threads) {
+    SynthOptions o;
+    o.category = "storage";
+    o.count = count;
+    o.first_seed = 7;
+    o.out_dir = (dir_ / sub).string();
+    o.image_size = 48;
+    o.threads = threads;
+    return o;
+  }
+
+  // Every file under `d`, relative path -> bytes.
+  std::map<std::string, std::string> Files(const fs::path& d) {
+    std::map<std::string, std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(d)) {
+      if (e.is_regular_file())
+        out[fs::relative(e.path(), d).string()] = core::ReadFile(e.path().string()).value();
+    }
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(DatasetTest, SameArgumentsGiveIdenticalFilesWhateverTheThreads) {
+  auto a = WriteSynthDataset(Options("a", 6, 1));
+  auto b = WriteSynthDataset(Options("b", 6, 2));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->written, 6);
+  const auto fa = Files(dir_ / "a"), fb = Files(dir_ / "b");
+  EXPECT_EQ(fa.size(), 13u);  // manifest + 6 programs + 6 images
+  EXPECT_TRUE(fa == fb);
+  const std::string manifest = fa.at("manifest.jsonl");
+  EXPECT_NE(manifest.find("\"id\":\"storage_00000007\""), std::string::npos);
+  EXPECT_LT(manifest.find("storage_00000007"), manifest.find("storage_00000012"));
+  EXPECT_NE(manifest.find("\"split\":\"train\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"camera\":{\"azimuth_deg\""), std::string::npos);
+}
+
+TEST_F(DatasetTest, ResumesAfterAnInterruption) {
+  ASSERT_TRUE(WriteSynthDataset(Options("r", 3, 2)).ok());
+  const std::string manifest = (dir_ / "r" / "manifest.jsonl").string();
+  // An interrupted run leaves a torn last line behind.
+  std::ofstream(manifest, std::ios::app) << "{\"id\":\"storage_000000";
+  auto r = WriteSynthDataset(Options("r", 5, 2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->skipped, 3);
+  EXPECT_EQ(r->written, 2);
+  // The result equals an uninterrupted run.
+  ASSERT_TRUE(WriteSynthDataset(Options("full", 5, 1)).ok());
+  EXPECT_TRUE(Files(dir_ / "r") == Files(dir_ / "full"));
+}
+
+TEST_F(DatasetTest, MapsAndSplits) {
+  SynthOptions o = Options("m", 2, 2);
+  o.maps = true;
+  o.first_seed = kTestFirstSeed;
+  ASSERT_TRUE(WriteSynthDataset(o).ok());
+  EXPECT_TRUE(fs::exists(dir_ / "m" / "images" / "storage_01100000.mask.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "m" / "images" / "storage_01100001.parts.png"));
+  EXPECT_NE(core::ReadFile((dir_ / "m" / "manifest.jsonl").string())->find("\"split\":\"test\""),
+            std::string::npos);
+  EXPECT_STREQ(SplitOfSeed(999'999), "train");
+  EXPECT_STREQ(SplitOfSeed(1'099'999), "val");
+  EXPECT_STREQ(SplitOfSeed(1'200'000), "extra");
+}
+
+TEST_F(DatasetTest, BadOptions) {
+  SynthOptions o = Options("x", 1, 1);
+  o.category = "sofa";
+  EXPECT_EQ(WriteSynthDataset(o).status().code(), core::StatusCode::kInvalidArgument);
+  fs::create_directories(dir_);
+  std::ofstream(dir_ / "file") << "x";
+  SynthOptions f = Options("file", 1, 1);
+  EXPECT_EQ(WriteSynthDataset(f).status().code(), core::StatusCode::kIo);
+}
+
+}  // namespace
+}  // namespace img2cad::pipeline

@@ -1,0 +1,77 @@
+#include "synth/generator.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "cad/model.h"
+#include "program/json_io.h"
+#include "program/structure.h"
+#include "program/validate.h"
+
+namespace img2cad::synth {
+namespace {
+
+class GeneratorTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GeneratorTest, SameSeedSameProgram) {
+  for (uint64_t seed : {0, 1, 99}) {
+    auto a = Generate(GetParam(), seed), b = Generate(GetParam(), seed);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(program::ProgramToJson(a->program), program::ProgramToJson(b->program));
+  }
+  EXPECT_NE(program::ProgramToJson(Generate(GetParam(), 1)->program),
+            program::ProgramToJson(Generate(GetParam(), 2)->program));
+}
+
+// Every sampled program validates and builds into one valid solid per part that stands on the
+// floor. The default suite checks 60 seeds per category; the heavy label checks thousands
+// (synth_validity_heavy).
+TEST_P(GeneratorTest, ProgramsBuildIntoValidSolids) {
+  cad::BuildOptions options;
+  options.num_threads = 1;
+  for (uint64_t seed = 1000; seed < 1060; ++seed) {
+    auto s = Generate(GetParam(), seed);
+    ASSERT_TRUE(s.ok());
+    const auto errors = program::ValidateProgram(s->program);
+    ASSERT_TRUE(errors.empty()) << s->style << " seed " << seed << ": " << errors[0].ToString();
+    auto m = cad::BuildModel(s->program, options);
+    ASSERT_TRUE(m.ok()) << s->style << " seed " << seed << ": " << m.status().ToString();
+    EXPECT_NEAR(m->Bounds().min[2], 0, 1.0) << s->style << " seed " << seed;
+    EXPECT_NEAR(m->Bounds().min[0], -m->Bounds().max[0], 1.0) << "centred in x";
+  }
+}
+
+TEST_P(GeneratorTest, AtLeastTwelveStructuresInAnyFortySamples) {
+  for (uint64_t start : {0, 400, 8000}) {
+    std::set<std::string> keys;
+    std::map<std::string, int> styles;
+    for (uint64_t seed = start; seed < start + 40; ++seed) {
+      auto s = Generate(GetParam(), seed);
+      keys.insert(program::StructureKey(program::StructureOf(s->program)));
+      styles[s->style.substr(0, s->style.find('/'))]++;
+    }
+    EXPECT_GE(keys.size(), 12u) << GetParam() << " from seed " << start;
+    EXPECT_GE(styles.size(), 3u) << GetParam() << " from seed " << start;
+  }
+}
+
+TEST_P(GeneratorTest, LabelsComeFromTheVocabulary) {
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    auto s = Generate(GetParam(), seed);
+    EXPECT_EQ(s->program.category, GetParam());
+    EXPECT_TRUE(program::Validate(s->program).ok());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Categories, GeneratorTest, ::testing::Values("chair", "table", "storage"));
+
+TEST(GenerateTest, UnknownCategory) {
+  auto s = Generate("sofa", 1);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), core::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace img2cad::synth
