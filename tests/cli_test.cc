@@ -276,10 +276,12 @@ TEST_F(CliTest, SynthWritesADatasetAndResumes) {
   const std::string out = (dir_ / "ds").string();
   CliResult r = Exec("synth --category table --count 3 --seed 5 --out " + out + " --image-size 32");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("synth: 3 written, 0 already present, 0 failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("synth: 3 written, 0 already present, 0 failed"), std::string::npos)
+      << r.err;
   EXPECT_TRUE(fs::exists(dir_ / "ds" / "images" / "table_00000007.png"));
   EXPECT_TRUE(fs::exists(dir_ / "ds" / "programs" / "table_00000005.json"));
-  CliResult again = Exec("synth --category table --count 4 --seed 5 --out " + out + " --image-size 32");
+  CliResult again =
+      Exec("synth --category table --count 4 --seed 5 --out " + out + " --image-size 32");
   EXPECT_NE(again.err.find("1 written, 3 already present"), std::string::npos) << again.err;
   // Every program written is a valid program for `check`.
   EXPECT_EQ(Exec("check --no-kernel " + out + "/programs/table_00000008.json").code, 0);
@@ -287,7 +289,9 @@ TEST_F(CliTest, SynthWritesADatasetAndResumes) {
 
 TEST_F(CliTest, SynthUsageErrors) {
   EXPECT_EQ(Exec("synth --category sofa --count 1 --out " + (dir_ / "x").string()).code, 2);
-  EXPECT_EQ(Exec("synth --category chair --count 1 --split holdout --out " + (dir_ / "x").string()).code, 2);
+  EXPECT_EQ(
+      Exec("synth --category chair --count 1 --split holdout --out " + (dir_ / "x").string()).code,
+      2);
   EXPECT_EQ(Exec("synth --category chair --out " + (dir_ / "x").string()).code, 2);
   EXPECT_FALSE(fs::exists(dir_ / "x"));
 }

@@ -1,5 +1,6 @@
 // Builds every program of a seed range with every check (strict self-interference included) and
-// fails if any does not validate or build. Usage: img2cad_synth_sweep CATEGORY FIRST COUNT
+// fails if any does not validate or build, does not stand on z = 0, or has a floating part. Usage:
+// img2cad_synth_sweep CATEGORY FIRST COUNT
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -34,6 +35,14 @@ int main(int argc, char** argv) {
       if (++failed <= 10)
         std::printf("FAIL seed %llu (%s): %s\n", static_cast<unsigned long long>(seed),
                     s->style.c_str(), m.status().ToString().c_str());
+      continue;
+    }
+    auto groups = cad::ContactGroups(*m);
+    if (!groups.ok() || groups->size() != 1) {
+      ++failed;
+      std::printf("FAIL seed %llu (%s): parts float (%zu groups)\n",
+                  static_cast<unsigned long long>(seed), s->style.c_str(),
+                  groups.ok() ? groups->size() : 0);
       continue;
     }
     if (m->Bounds().min[2] < -1e-3 || m->Bounds().min[2] > 1e-3) {

@@ -96,6 +96,16 @@ struct TessellationOptions {
 // oriented. Errors: kGeometry when meshing fails.
 core::Result<geom::Mesh> Tessellate(const Model& model, const TessellationOptions& options = {});
 
+// Pairs (i, j), i < j, of parts whose solids touch or overlap: their distance (as computed by
+// BRepExtrema_DistShapeShape, 0 when one lies inside the other) is at most `tolerance_mm`.
+core::Result<std::vector<std::pair<int, int>>> TouchingParts(const Model& model,
+                                                             double tolerance_mm = 0.5);
+
+// The parts grouped by contact: every part of a group touches another of the same group.
+// One group means nothing floats. Errors: from TouchingParts.
+core::Result<std::vector<std::vector<int>>> ContactGroups(const Model& model,
+                                                          double tolerance_mm = 0.5);
+
 // A display colour per part label (sRGB, 0..1), stable across runs: the same label always gets
 // the same colour.
 std::array<double, 3> PartColor(const std::string& category, const std::string& label);

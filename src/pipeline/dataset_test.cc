@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/file_io.h"
+#include "image/image.h"
 
 namespace img2cad::pipeline {
 namespace {
@@ -87,6 +88,30 @@ TEST_F(DatasetTest, MapsAndSplits) {
   EXPECT_STREQ(SplitOfSeed(999'999), "train");
   EXPECT_STREQ(SplitOfSeed(1'099'999), "val");
   EXPECT_STREQ(SplitOfSeed(1'200'000), "extra");
+}
+
+TEST_F(DatasetTest, ImagesAreNeverBlankAndShowTheObject) {
+  for (const char* category : {"chair", "table", "storage"}) {
+    SynthOptions o = Options(category, 8, 2);
+    o.category = category;
+    o.maps = true;
+    o.image_size = 64;
+    ASSERT_TRUE(WriteSynthDataset(o).ok());
+    for (uint64_t seed = 7; seed < 15; ++seed) {
+      char id[64];
+      std::snprintf(id, sizeof(id), "%s_%08llu", category, static_cast<unsigned long long>(seed));
+      const fs::path images = dir_ / category / "images";
+      auto rgb = image::ReadImage((images / (std::string(id) + ".png")).string());
+      auto mask = image::ReadImage((images / (std::string(id) + ".mask.png")).string());
+      ASSERT_TRUE(rgb.ok() && mask.ok());
+      int visible = 0;
+      for (uint8_t m : mask->pixels) visible += m == 255;
+      EXPECT_GT(visible, 64 * 64 / 25) << id << ": the object covers too little of the image";
+      uint8_t lo = 255, hi = 0;
+      for (uint8_t v : rgb->pixels) lo = std::min(lo, v), hi = std::max(hi, v);
+      EXPECT_GT(hi - lo, 40) << id << ": blank image";
+    }
+  }
 }
 
 TEST_F(DatasetTest, BadOptions) {

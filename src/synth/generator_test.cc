@@ -26,8 +26,8 @@ TEST_P(GeneratorTest, SameSeedSameProgram) {
 }
 
 // Every sampled program validates and builds into one valid solid per part that stands on the
-// floor. The default suite checks 60 seeds per category; the heavy label checks thousands
-// (synth_validity_heavy).
+// floor, with no part floating free of the others. The default suite checks 60 seeds per category;
+// the heavy label checks thousands (synth_validity_heavy).
 TEST_P(GeneratorTest, ProgramsBuildIntoValidSolids) {
   cad::BuildOptions options;
   options.num_threads = 1;
@@ -40,6 +40,10 @@ TEST_P(GeneratorTest, ProgramsBuildIntoValidSolids) {
     ASSERT_TRUE(m.ok()) << s->style << " seed " << seed << ": " << m.status().ToString();
     EXPECT_NEAR(m->Bounds().min[2], 0, 1.0) << s->style << " seed " << seed;
     EXPECT_NEAR(m->Bounds().min[0], -m->Bounds().max[0], 1.0) << "centred in x";
+    // No part floats: all parts form one group of touching solids.
+    auto groups = cad::ContactGroups(*m);
+    ASSERT_TRUE(groups.ok());
+    EXPECT_EQ(groups->size(), 1u) << s->style << " seed " << seed << ": a part floats";
   }
 }
 

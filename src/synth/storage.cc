@@ -81,7 +81,8 @@ class Carcass {
   // +1 right edge).
   void Door(double x0, double x1, double z0, double z1, int handle_side) {
     const double t = 18, y = -d_ / 2;
-    Part door = Box("door", x0 + 1, y - t, z0 + 1, x1 - 1, y, z1 - 1);
+    // Overlay doors: flush with the top panel's underside, so each hangs on the carcass.
+    Part door = Box("door", x0 + 1, y - t, z0 + 1, x1 - 1, y, z1);
     const double m = std::min({rng_.Uniform(50, 90), (x1 - x0) / 4, (z1 - z0) / 4});
     if (recessed_) CutFromFront(&door, y - t, 6, program::RectLoop(x0 + m, z0 + m, x1 - m, z1 - m));
     f_->Add(door);
@@ -93,7 +94,17 @@ class Carcass {
   // A drawer front covering [x0, x1] x [z0, z1], with one centred handle or two.
   void Drawer(double x0, double x1, double z0, double z1) {
     const double t = 18, y = -d_ / 2;
-    f_->Add(Box("drawer", x0 + 1, y - t, z0 + 1, x1 - 1, y + d_ * 0.6, z1 - 1));
+    // The front, and a body behind it that spans the opening between the sides or dividers, as
+    // a drawer rests on its runners.
+    Part drawer = Box("drawer", x0 + 1, y - t, z0 + 1, x1 - 1, y, z1 - 1);
+    const double bx0 = std::max(x0, inner_x0()), bx1 = std::min(x1, inner_x1());
+    const double bz0 = std::max(z0 + 1, inner_z0()), bz1 = std::min(z1 - 1, inner_z1());
+    if (bx1 - bx0 > 1 && bz1 - bz0 > 1) {
+      drawer.features.push_back(program::MakeFeature(
+          program::HorizontalPlane(bz0), {program::RectLoop(bx0, y, bx1, y + d_ * 0.6)},
+          program::Extent::kOneSided, bz1 - bz0, program::Operation::kJoin));
+    }
+    f_->Add(drawer);
     if (x1 - x0 > 700 && knobs_) {
       for (double hx : {x0 + (x1 - x0) / 4, x1 - (x1 - x0) / 4})
         Handle(hx, (z0 + z1) / 2, y - t, false, z1 - z0);

@@ -187,7 +187,8 @@ Sample Desk(core::Rng& rng) {
                  x_in = x_out - drawer_side * pw;
     const int n = rng.UniformInt(2, 4);
     for (int i = 0; i < n; ++i) {
-      const double z0 = top_z * i / n + (i == 0 ? 0 : 2), z1 = top_z * (i + 1) / n;
+      // Stacked flush: without a carcass, each drawer rests on the one below.
+      const double z0 = top_z * i / n, z1 = top_z * (i + 1) / n;
       drawer(std::min(x_in, x_out), std::max(x_in, x_out), z0, z1);
     }
     style += "+pedestal";
