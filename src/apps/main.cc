@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <map>
 
 #include "cad/export.h"
 #include "cad/model.h"
@@ -17,6 +18,9 @@
 #include "core/json_format.h"
 #include "image/image.h"
 #include "pipeline/dataset.h"
+#include "pipeline/evaluate.h"
+#include "pipeline/manifest.h"
+#include "pipeline/predict.h"
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
 #include "program/sketch_geometry.h"
@@ -24,6 +28,7 @@
 #include "program/validate.h"
 #include "program/vocabulary.h"
 #include "render/renderer.h"
+#include "retrieval/retrieval.h"
 
 namespace {
 
@@ -224,6 +229,107 @@ int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet) {
   return report->failed ? kExitPartial : kExitOk;
 }
 
+int RunIndex(const std::string& data, const std::string& split, const std::string& out_dir) {
+  pipeline::IndexReport report;
+  auto index = pipeline::BuildIndex(data, split, &report);
+  if (!index.ok()) return Fail(index.status());
+  for (const auto& f : report.failures) std::fprintf(stderr, "img2cad: error: %s\n", f.c_str());
+  if (index->size() == 0) {
+    return Fail(
+        core::Status(core::StatusCode::kInvalidArgument, "no usable sample to index", "", data));
+  }
+  core::AtomicOutputs out;
+  if (auto s = out.CreateDirectory(out_dir); !s.ok()) return Fail(s);
+  const std::string bin = (std::filesystem::path(out_dir) / "index.bin").string();
+  if (auto s = index->Save(out.Stage(bin)); !s.ok()) return Fail(s.WithFile(bin));
+  nlohmann::ordered_json meta;
+  meta["format"] = "img2cad.retrieval_index/1";
+  meta["descriptor_version"] = retrieval::kDescriptorVersion;
+  meta["vocabulary_version"] = program::kVocabularyVersion;
+  meta["dataset"] = data;
+  meta["split"] = split.empty() ? "all" : split;
+  std::map<std::string, int> per_category;
+  for (const auto& e : index->entries()) per_category[e.category]++;
+  meta["entries"] = index->size();
+  meta["per_category"] = per_category;
+  if (auto s =
+          core::WriteFileAtomic(out.Stage((std::filesystem::path(out_dir) / "index.json").string()),
+                                core::FormatJson(meta));
+      !s.ok()) {
+    return Fail(s);
+  }
+  if (auto s = out.Commit(); !s.ok()) return Fail(s);
+  std::fprintf(stderr, "index: %zu entries, %d failed\n", index->size(), report.failed);
+  return report.failed ? kExitPartial : kExitOk;
+}
+
+struct PredictArgs {
+  std::vector<std::string> images;
+  std::string out_dir;
+  std::string method = "retrieval";
+  std::string index_path;
+  std::string manifest;
+  std::string split;
+  pipeline::PredictOptions options;
+};
+
+int RunPredict(PredictArgs a) {
+  if (a.method != "retrieval") {
+    std::fprintf(stderr, "img2cad predict: --method: unknown method '%s' (available: retrieval)\n",
+                 a.method.c_str());
+    return kExitUsage;
+  }
+  std::vector<pipeline::PredictInput> inputs;
+  std::map<std::string, int> seen;
+  for (const auto& path : a.images) {
+    std::string stem = std::filesystem::path(path).stem().string();
+    if (stem.empty()) stem = "input";
+    if (seen[stem]++) stem += "_" + std::to_string(seen[stem]);  // photos with the same name
+    inputs.push_back({path, stem});
+  }
+  if (!a.manifest.empty()) {
+    auto entries = pipeline::ReadManifest(a.manifest, a.split);
+    if (!entries.ok()) return Fail(entries.status());
+    for (const auto& e : *entries) inputs.push_back({e.image_path, e.id});
+  }
+  if (inputs.empty()) {
+    std::fprintf(stderr, "img2cad predict: give IMAGE paths or --manifest\n");
+    return kExitUsage;
+  }
+  if (a.index_path.empty()) a.index_path = pipeline::DefaultIndexPath();
+  if (a.index_path.empty()) {
+    return Fail(
+        core::Status(core::StatusCode::kNotFound,
+                     "no retrieval index: models/retrieval/index.bin is missing; pass --index"));
+  }
+  auto index = retrieval::Index::Load(a.index_path);
+  if (!index.ok()) return Fail(index.status());
+  a.options.out_dir = a.out_dir;
+  auto results = pipeline::PredictAll(inputs, *index, a.options);
+  if (!results.ok()) return Fail(results.status());
+  int failed = 0;
+  for (const auto& r : *results) {
+    if (!r.ok) {
+      ++failed;
+      std::fprintf(stderr, "img2cad: error: %s\n", r.error.c_str());
+    }
+  }
+  std::fprintf(stderr, "predict: %zu inputs, %zu succeeded, %d failed; see %s/summary.json\n",
+               results->size(), results->size() - failed, failed, a.out_dir.c_str());
+  return failed ? kExitPartial : kExitOk;
+}
+
+int RunEval(const pipeline::EvalOptions& o) {
+  auto s = pipeline::Evaluate(o);
+  if (!s.ok()) return Fail(s.status());
+  std::printf(
+      "eval: %d samples, %d valid, %d missing, %d invalid; CD paper mean %.4f, field mean %.3f; "
+      "report in %s/report.md\n",
+      s->n, s->n_valid, s->n_missing, s->n_invalid, s->cd_paper_mean, s->cd_field_mean,
+      o.out_dir.c_str());
+  return kExitOk;
+}
+
 int RunLabels(const std::string& category, bool json) {
   if (!category.empty() && !program::IsKnownCategory(category)) {
     std::fprintf(stderr, "img2cad labels: unknown category '%s' (known: chair, table, storage)\n",
@@ -359,6 +465,58 @@ int main(int argc, char** argv) {
       "give identical files; rerunning over an existing DIR makes only the missing samples.\n" +
       std::string(kExitCodesHelp));
 
+  PredictArgs predict_args;
+  CLI::App* predict_cmd = app.add_subcommand(
+      "predict", "Photos in, CAD out: program, STEP, GLB, STL, OBJ and a preview per image.");
+  predict_cmd->add_option("IMAGE", predict_args.images,
+                          "PNG or JPEG photos (any size; grey, RGB or RGBA)");
+  predict_cmd->add_option("-o,--out", predict_args.out_dir, "output folder: OUT/<stem>/ per input")
+      ->required();
+  predict_cmd->add_option("--method", predict_args.method, "prediction method")
+      ->capture_default_str();
+  predict_cmd->add_option("--index", predict_args.index_path,
+                          "retrieval index (default: models/retrieval/index.bin)");
+  predict_cmd->add_option(
+      "--manifest", predict_args.manifest,
+      "predict a dataset's images instead: DATASET/manifest.jsonl, into OUT/<id>/");
+  predict_cmd->add_option("--split", predict_args.split, "with --manifest: only this split");
+  predict_cmd->add_option("--threads", predict_args.options.threads, "parallel workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  predict_cmd
+      ->add_option("--preview-size", predict_args.options.preview_size, "preview.png size, pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 4096));
+  predict_cmd->footer(
+      "Writes OUT/<stem>/program.json, model.step, model.glb, model.stl, model.obj, preview.png "
+      "and\n"
+      "OUT/summary.json (status and per-stage timing of every input). An unreadable input is\n"
+      "reported and skipped. " +
+      std::string(kExitCodesHelp));
+
+  std::string index_data, index_split = "train", index_out;
+  CLI::App* index_cmd =
+      app.add_subcommand("index", "Build a retrieval index from a synthetic dataset.");
+  index_cmd->add_option("--data", index_data, "dataset folder")->required();
+  index_cmd->add_option("--split", index_split, "split to index (\"\" for all)")
+      ->capture_default_str();
+  index_cmd->add_option("--out", index_out, "output folder: index.bin and index.json")->required();
+  index_cmd->footer(kExitCodesHelp);
+
+  pipeline::EvalOptions eval_options;
+  CLI::App* eval_cmd = app.add_subcommand("eval", "Score predicted programs against a dataset.");
+  eval_cmd->add_option("--data", eval_options.data, "dataset folder (ground truth)")->required();
+  eval_cmd->add_option("--pred", eval_options.pred_dir, "predictions: PRED/<id>/program.json")
+      ->required();
+  eval_cmd
+      ->add_option("--out", eval_options.out_dir, "report folder: metrics.json, report.md, grids")
+      ->required();
+  eval_cmd->add_option("--split", eval_options.split, "only this split of the dataset");
+  eval_cmd->add_option("--threads", eval_options.threads, "parallel workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  eval_cmd->footer(kExitCodesHelp);
+
   std::string labels_category;
   bool labels_json = false;
   CLI::App* labels_cmd = app.add_subcommand("labels", "Print the part-label vocabularies.");
@@ -382,6 +540,9 @@ int main(int argc, char** argv) {
   if (*check_cmd) return RunCheck(check);
   if (*labels_cmd) return RunLabels(labels_category, labels_json);
   if (*synth_cmd) return RunSynth(synth_options, synth_split, synth_quiet);
+  if (*predict_cmd) return RunPredict(predict_args);
+  if (*index_cmd) return RunIndex(index_data, index_split, index_out);
+  if (*eval_cmd) return RunEval(eval_options);
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;
     if (*el_opt) render_args.request.elevation_deg = elevation;

@@ -1,0 +1,33 @@
+// Finding the object in a photo and cropping to it, for image input (`predict`, the retrieval
+// index). No learned weights: the alpha channel when the image has a meaningful one, otherwise a
+// background model from the image border.
+#pragma once
+
+#include "image/image.h"
+
+namespace img2cad::image {
+
+struct Foreground {
+  Image mask;          // 1 channel, 255 = object, same size as the input
+  int x0 = 0, y0 = 0;  // bounding box of the mask, inclusive-exclusive
+  int x1 = 0, y1 = 0;
+  bool from_alpha = false;  // the mask is the image's alpha channel
+  bool found = false;       // false: nothing usable was found and the box is the whole image
+};
+
+// The object's pixels. With an alpha channel that is neither all opaque nor all clear, the mask
+// is alpha > 127. Otherwise pixels that differ from the border's colour statistics, keeping the
+// largest connected region. Falls back to the whole image (found = false) when the estimate covers
+// almost nothing or almost everything.
+Foreground FindForeground(const Image& img);
+
+// A square `size` x `size` RGB crop around the foreground box with `margin` (a fraction of the
+// box's larger side) on each side, padded with the border colour; and the matching crop of the
+// mask.
+struct Crop {
+  Image rgb;
+  Image mask;
+};
+Crop CropToObject(const Image& img, const Foreground& fg, int size, double margin = 0.08);
+
+}  // namespace img2cad::image

@@ -1,0 +1,60 @@
+#include "image/preprocess.h"
+
+#include <gtest/gtest.h>
+
+namespace img2cad::image {
+namespace {
+
+// A dark rectangle [x0, x1) x [y0, y1) on a light, slightly noisy backdrop.
+Image Scene(int w, int h, int x0, int y0, int x1, int y1, int channels) {
+  Image img(w, h, channels);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const bool in = x >= x0 && x < x1 && y >= y0 && y < y1;
+      for (int k = 0; k < std::min(channels, 3); ++k)
+        img.at(x, y, k) = in ? 60 : 225 + (x * 7 + y * 3) % 9;
+      if (channels == 4) img.at(x, y, 3) = 255;
+    }
+  return img;
+}
+
+TEST(PreprocessTest, FindsAnObjectOnAPlainBackdrop) {
+  const Foreground fg = FindForeground(Scene(200, 120, 50, 20, 90, 100, 3));
+  EXPECT_TRUE(fg.found);
+  EXPECT_FALSE(fg.from_alpha);
+  EXPECT_EQ(fg.x0, 50);
+  EXPECT_EQ(fg.y0, 20);
+  EXPECT_EQ(fg.x1, 90);
+  EXPECT_EQ(fg.y1, 100);
+}
+
+TEST(PreprocessTest, UsesAlphaWhenItCarriesTheObject) {
+  Image img = Scene(64, 64, 0, 0, 64, 64, 4);  // all dark: colour says nothing
+  for (int y = 10; y < 30; ++y)
+    for (int x = 0; x < 64; ++x) img.at(x, y, 3) = 0;
+  const Foreground fg = FindForeground(img);
+  EXPECT_TRUE(fg.from_alpha);
+  EXPECT_EQ(fg.y0, 0);
+  EXPECT_EQ(fg.y1, 64);
+  EXPECT_EQ(fg.mask.at(5, 20, 0), 0);
+}
+
+TEST(PreprocessTest, FallsBackToTheWholeImage) {
+  const Foreground blank = FindForeground(Image(30, 30, 3, 128));
+  EXPECT_FALSE(blank.found);
+  EXPECT_EQ(blank.x1, 30);
+  const Foreground grey = FindForeground(ConvertChannels(Scene(80, 80, 20, 20, 60, 60, 3), 1));
+  EXPECT_TRUE(grey.found);
+}
+
+TEST(PreprocessTest, CropCentresTheObject) {
+  const Image img = Scene(300, 100, 200, 10, 260, 90, 3);
+  const Crop c = CropToObject(img, FindForeground(img), 64);
+  EXPECT_EQ(c.rgb.width, 64);
+  EXPECT_GT(c.mask.at(32, 32, 0), 200);
+  EXPECT_EQ(c.mask.at(1, 32, 0), 0);   // the box is taller than wide: sides are background
+  EXPECT_GT(c.rgb.at(1, 32, 0), 200);  // padded with the backdrop colour
+}
+
+}  // namespace
+}  // namespace img2cad::image

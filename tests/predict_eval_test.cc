@@ -1,0 +1,161 @@
+// `predict`, `index` and `eval` end to end through the binary, on a small dataset made once.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/file_io.h"
+#include "image/image.h"
+
+namespace {
+namespace fs = std::filesystem;
+using img2cad::core::ReadFile;
+
+int RunCli(const std::string& args, std::string* err = nullptr) {
+  const std::string log =
+      (fs::temp_directory_path() / ("img2cad_pe_" + std::to_string(::getpid()) + ".log")).string();
+  const int status =
+      std::system((std::string(IMG2CAD_BINARY) + " " + args + " >/dev/null 2>" + log).c_str());
+  if (err) *err = ReadFile(log).value();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+class PredictEvalTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("img2cad_predict_eval_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    for (const char* c : {"chair", "table", "storage"}) {
+      ASSERT_EQ(
+          RunCli(std::string("synth -q --category ") + c +
+                 " --count 12 --split train --image-size 64 --out " + (dir_ / "train").string()),
+          0);
+      ASSERT_EQ(RunCli(std::string("synth -q --category ") + c +
+                       " --count 4 --split test --image-size 64 --out " + (dir_ / "test").string()),
+                0);
+    }
+    ASSERT_EQ(
+        RunCli("index --data " + (dir_ / "train").string() + " --out " + (dir_ / "index").string()),
+        0);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static std::string Index() { return (dir_ / "index" / "index.bin").string(); }
+  static fs::path dir_;
+};
+fs::path PredictEvalTest::dir_;
+
+TEST_F(PredictEvalTest, PredictHandlesEveryKindOfImageAndReportsBrokenOnes) {
+  const fs::path in = dir_ / "inputs";
+  fs::create_directories(in);
+  // A rendered photo as RGB, the same with an alpha matte, grey, a huge and a tiny image, and a
+  // broken file.
+  const std::string photo = (dir_ / "test" / "images" / "chair_01100000.png").string();
+  auto rgb = img2cad::image::ReadImage(photo).value();
+  img2cad::image::Image rgba = img2cad::image::ConvertChannels(rgb, 4);
+  for (int y = 0; y < rgba.height; ++y)
+    for (int x = 0; x < rgba.width; ++x) rgba.at(x, y, 3) = (x > 16 && x < 48) ? 255 : 0;
+  ASSERT_TRUE(img2cad::image::WritePng((in / "rgba.png").string(), rgba).ok());
+  ASSERT_TRUE(
+      img2cad::image::WritePng((in / "grey.png").string(), img2cad::image::ConvertChannels(rgb, 1))
+          .ok());
+  ASSERT_TRUE(
+      img2cad::image::WritePng((in / "huge.png").string(), img2cad::image::Resize(rgb, 3000, 2400))
+          .ok());
+  ASSERT_TRUE(
+      img2cad::image::WritePng((in / "tiny.png").string(), img2cad::image::Resize(rgb, 4, 4)).ok());
+  auto jpg = img2cad::image::EncodeJpeg(rgb, 80);
+  std::ofstream(in / "photo.jpg", std::ios::binary) << *jpg;
+  std::ofstream(in / "broken.png", std::ios::binary)
+      << std::string("\x89PNG\r\n\x1a\n", 8) << "garbage";
+  const fs::path out = dir_ / "pred_images";
+  std::string err;
+  const int code =
+      RunCli("predict " + (in / "rgba.png").string() + " " + (in / "grey.png").string() + " " +
+                 (in / "huge.png").string() + " " + (in / "tiny.png").string() + " " +
+                 (in / "photo.jpg").string() + " " + (in / "broken.png").string() + " --index " +
+                 Index() + " -o " + out.string(),
+             &err);
+  EXPECT_EQ(code, 3) << err;
+  EXPECT_NE(err.find("broken.png: not a readable image"), std::string::npos) << err;
+  EXPECT_NE(err.find("tiny.png: image is 4x4"), std::string::npos) << err;
+  for (const char* name : {"rgba", "grey", "huge", "photo"}) {
+    for (const char* f :
+         {"program.json", "model.step", "model.glb", "model.stl", "model.obj", "preview.png"}) {
+      EXPECT_TRUE(fs::exists(out / name / f)) << name << "/" << f;
+    }
+  }
+  EXPECT_FALSE(fs::exists(out / "broken"));
+  const auto summary = nlohmann::json::parse(ReadFile((out / "summary.json").string()).value());
+  EXPECT_EQ(summary["succeeded"], 4);
+  EXPECT_EQ(summary["failed"], 2);
+  EXPECT_EQ(summary["results"][5]["status"], "failed");
+  EXPECT_TRUE(summary["results"][0]["timing_ms"].contains("build"));
+}
+
+TEST_F(PredictEvalTest, MissingOrCorruptIndexIsAClearError) {
+  std::string err;
+  EXPECT_EQ(
+      RunCli("predict x.png --index /nonexistent/index.bin -o " + (dir_ / "o").string(), &err), 1);
+  EXPECT_NE(err.find("/nonexistent/index.bin: no such file"), std::string::npos) << err;
+  std::ofstream(dir_ / "bad.bin") << "nope";
+  EXPECT_EQ(RunCli("predict x.png --index " + (dir_ / "bad.bin").string() + " -o " +
+                       (dir_ / "o").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("bad magic"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("predict x.png --method magic -o " + (dir_ / "o").string()), 2);
+}
+
+nlohmann::json Metrics(const fs::path& report) {
+  return nlohmann::json::parse(ReadFile((report / "metrics.json").string()).value());
+}
+
+TEST_F(PredictEvalTest, EvalScoresPerfectPredictionsPerfectlyAndShuffledOnesWorse) {
+  const fs::path test = dir_ / "test";
+  std::vector<std::string> ids;
+  for (const auto& e : fs::directory_iterator(test / "programs"))
+    ids.push_back(e.path().stem().string());
+  std::sort(ids.begin(), ids.end());
+  ASSERT_EQ(ids.size(), 12u);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    fs::create_directories(dir_ / "perfect" / ids[i]);
+    fs::copy_file(test / "programs" / (ids[i] + ".json"),
+                  dir_ / "perfect" / ids[i] / "program.json");
+    // Shuffled: every sample gets another sample's program (a rotation by 5 across categories).
+    fs::create_directories(dir_ / "shuffled" / ids[i]);
+    fs::copy_file(test / "programs" / (ids[(i + 5) % ids.size()] + ".json"),
+                  dir_ / "shuffled" / ids[i] / "program.json");
+  }
+  fs::remove(dir_ / "shuffled" / ids[0] / "program.json");  // one missing
+  std::ofstream(dir_ / "shuffled" / ids[1] / "program.json", std::ios::trunc)
+      << "{ broken";  // one invalid
+  ASSERT_EQ(RunCli("eval --data " + test.string() + " --pred " + (dir_ / "perfect").string() +
+                   " --out " + (dir_ / "r1").string()),
+            0);
+  ASSERT_EQ(RunCli("eval --data " + test.string() + " --pred " + (dir_ / "shuffled").string() +
+                   " --out " + (dir_ / "r2").string()),
+            0);
+  const auto perfect = Metrics(dir_ / "r1")["overall"], shuffled = Metrics(dir_ / "r2")["overall"];
+  EXPECT_EQ(perfect["validity"], 1.0);
+  EXPECT_EQ(perfect["structure_exact"], 1.0);
+  EXPECT_EQ(perfect["part_label_f1"], 1.0);
+  EXPECT_LT(perfect["cd_paper_mean"].get<double>(), 0.06);  // the sampling noise floor
+  EXPECT_GT(perfect["part_accuracy"].get<double>(), 0.8);   // touching parts blur boundaries
+  EXPECT_GT(shuffled["cd_paper_mean"].get<double>(), 3 * perfect["cd_paper_mean"].get<double>());
+  EXPECT_GT(shuffled["cd_field_mean"].get<double>(), 3 * perfect["cd_field_mean"].get<double>());
+  EXPECT_LT(shuffled["structure_exact"].get<double>(), 0.5);
+  EXPECT_EQ(shuffled["n_missing"], 1);
+  EXPECT_EQ(shuffled["n_invalid"], 1);
+  EXPECT_NEAR(shuffled["validity"].get<double>(), 10.0 / 12, 1e-6);
+  const auto per = Metrics(dir_ / "r1")["per_category"];
+  for (const char* c : {"chair", "table", "storage"}) EXPECT_EQ(per[c]["n"], 4) << c;
+  const std::string md = ReadFile((dir_ / "r2" / "report.md").string()).value();
+  EXPECT_NE(md.find("| **overall** |"), std::string::npos);
+  EXPECT_NE(md.find("## invalid predictions"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir_ / "r2" / "worst.png"));
+}
+
+}  // namespace
