@@ -33,6 +33,7 @@
 #include <cctype>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 
 #include "cad/occ_internal.h"
 #include "core/file_io.h"
@@ -40,6 +41,14 @@
 namespace img2cad::cad {
 
 namespace {
+
+// OpenCASCADE's data-exchange layer is not thread-safe: every XCAF document comes from one shared
+// XCAFApp_Application, and the STEP writer and reader configure themselves through the global
+// Interface_Static. Concurrent exports corrupted the heap, so all of it runs under this lock.
+std::mutex& ExchangeMutex() {
+  static std::mutex m;
+  return m;
+}
 
 using core::Result;
 using core::Status;
@@ -90,6 +99,7 @@ Status WriteMeshFile(const Model& model, const std::string& path, const Tessella
                      ExportFormat format) {
   Model::Impl& impl = const_cast<Model&>(model).impl();  // meshing caches inside the shapes
   IMG2CAD_RETURN_IF_ERROR(EnsureMeshed(impl, mesh));
+  std::lock_guard<std::mutex> lock(ExchangeMutex());
   return GuardKernel(path, [&]() -> Status {
     if (format == ExportFormat::kStl) {
       TopoDS_Compound all;
@@ -188,6 +198,7 @@ Result<std::vector<ExportFormat>> ParseFormats(const std::string& list) {
 Status WriteStep(const Model& model, const std::string& path) {
   const Model::Impl& impl = model.impl();
   SilenceKernelOutput();
+  std::lock_guard<std::mutex> lock(ExchangeMutex());
   return GuardKernel(path, [&]() -> Status {
     Handle(TDocStd_Document) doc = MakeDocument(impl);
     // Interface_Static is process-global; these are our fixed settings for every write.
@@ -252,6 +263,7 @@ Result<std::vector<std::string>> ExportModel(const Model& model, const std::stri
 
 Result<StepSummary> ReadStepSummary(const std::string& path) {
   SilenceKernelOutput();
+  std::lock_guard<std::mutex> lock(ExchangeMutex());
   return GuardKernel(path, [&]() -> Result<StepSummary> {
     STEPCAFControl_Reader reader;
     reader.SetNameMode(true);

@@ -8,7 +8,8 @@
 //  - STL (binary): all parts in one mesh, mm, z up.
 //  - OBJ (+ MTL): one group and material per part, mm, z up.
 // Every file is written to a temporary name and renamed when all requested files are complete
-// (core/file_io.h), so a failure leaves no output behind.
+// (core/file_io.h), so a failure leaves no output behind. The functions are safe to call from
+// several threads; OpenCASCADE's exchange layer is not, so they take turns inside.
 #pragma once
 
 #include <string>

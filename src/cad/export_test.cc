@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "core/file_io.h"
 #include "program/json_io.h"
@@ -128,6 +129,23 @@ TEST_F(ExportTest, FailedExportLeavesNothing) {
   auto r = ExportModel(*model_, (dir_ / "blocker" / "out").string(), AllFormats());
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
+TEST_F(ExportTest, ConcurrentExportsAreSafe) {
+  // Two threads exporting at once used to corrupt OpenCASCADE's shared exchange state.
+  auto work = [&](int t) {
+    for (int i = 0; i < 4; ++i) {
+      auto r = ExportModel(*model_, (dir_ / (std::to_string(t) + "_" + std::to_string(i))).string(),
+                           AllFormats());
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      auto s = ReadStepSummary(
+          (dir_ / (std::to_string(t) + "_" + std::to_string(i)) / "model.step").string());
+      EXPECT_TRUE(s.ok() && s->solids.size() == model_->NumParts());
+    }
+  };
+  std::thread a(work, 0), b(work, 1);
+  a.join();
+  b.join();
 }
 
 TEST(FormatsTest, Parse) {
