@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -164,9 +165,10 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
       j["files"] = {"program.json", "model.step", "model.glb",  "model.stl",
                     "model.obj",    "model.mtl",  "preview.png"};
     }
-    j["timing_ms"] = {{"load", r.ms_load},     {"describe", r.ms_describe},
-                      {"search", r.ms_search}, {"build", r.ms_build},
-                      {"export", r.ms_export}, {"preview", r.ms_preview}};
+    auto ms = [](double v) { return std::round(v * 100) / 100; };
+    j["timing_ms"] = {{"load", ms(r.ms_load)},     {"describe", ms(r.ms_describe)},
+                      {"search", ms(r.ms_search)}, {"build", ms(r.ms_build)},
+                      {"export", ms(r.ms_export)}, {"preview", ms(r.ms_preview)}};
     items.push_back(j);
   }
   summary["method"] = "retrieval";
