@@ -166,36 +166,31 @@ class Carcass {
 
 Sample GenerateStorage(core::Rng& rng) {
   Furniture f("storage");
-  const size_t kind = rng.Weighted({0.22, 0.2, 0.18, 0.15, 0.12, 0.13});
-  static const char* kNames[] = {"cabinet",   "chest",    "bookshelf",
-                                 "sideboard", "wardrobe", "tv_bench"};
-  double w, d, h;
-  switch (kind) {
-    case 0:
-      w = rng.Uniform(400, 1000), d = rng.Uniform(350, 550), h = rng.Uniform(600, 1200);
-      break;
-    case 1:
-      w = rng.Uniform(450, 1200), d = rng.Uniform(400, 550), h = rng.Uniform(500, 1300);
-      break;
-    case 2:
-      w = rng.Uniform(500, 1200), d = rng.Uniform(250, 400), h = rng.Uniform(800, 2000);
-      break;
-    case 3:
-      w = rng.Uniform(1200, 2000), d = rng.Uniform(400, 500), h = rng.Uniform(700, 900);
-      break;
-    case 4:
-      w = rng.Uniform(800, 1600), d = rng.Uniform(550, 650), h = rng.Uniform(1800, 2200);
-      break;
-    default:
-      w = rng.Uniform(1200, 2000), d = rng.Uniform(350, 450), h = rng.Uniform(400, 600);
-      break;
-  }
+  // Each kind: its name, how often it is drawn, and width, depth and height ranges (mm).
+  struct Kind {
+    const char* name;
+    double weight, w0, w1, d0, d1, h0, h1;
+  };
+  static const Kind kKinds[] = {
+      {"cabinet", 0.22, 400, 1000, 350, 550, 600, 1200},
+      {"chest", 0.20, 450, 1200, 400, 550, 500, 1300},
+      {"bookshelf", 0.18, 500, 1200, 250, 400, 800, 2000},
+      {"sideboard", 0.15, 1200, 2000, 400, 500, 700, 900},
+      {"wardrobe", 0.12, 800, 1600, 550, 650, 1800, 2200},
+      {"tv_bench", 0.13, 1200, 2000, 350, 450, 400, 600},
+  };
+  std::vector<double> weights;
+  for (const Kind& k : kKinds) weights.push_back(k.weight);
+  const size_t kind = rng.Weighted(weights);
+  const Kind& spec = kKinds[kind];
+  const double w = rng.Uniform(spec.w0, spec.w1), d = rng.Uniform(spec.d0, spec.d1),
+               h = rng.Uniform(spec.h0, spec.h1);
   Carcass c(rng, &f, w, d, h);
   c.Base();
   c.Shell(kind != 2 || rng.Bernoulli(0.7));
   const double x0 = c.inner_x0(), x1 = c.inner_x1(), z0 = c.inner_z0(), z1 = c.inner_z1();
   bool symmetric = true;
-  std::string style = kNames[kind];
+  std::string style = spec.name;
   switch (kind) {
     case 0: {  // cabinet: shelves behind one or two doors
       const int shelves = rng.UniformInt(0, 3);
