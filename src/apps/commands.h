@@ -1,0 +1,76 @@
+// The img2cad subcommands, one function each, called by main.cc after parsing. Only apps/
+// prints and picks exit codes (DESIGN §5).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cad/model.h"
+#include "core/status.h"
+#include "pipeline/dataset.h"
+#include "pipeline/evaluate.h"
+#include "pipeline/predict.h"
+#include "pipeline/render_program.h"
+#include "program/program.h"
+
+namespace img2cad::apps {
+
+// Exit codes, documented in every command's --help.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // invalid input, geometry or i/o error
+inline constexpr int kExitUsage = 2;    // unknown command or option, bad option value
+inline constexpr int kExitPartial = 3;  // a batch finished with some failed items
+
+inline constexpr char kExitCodesHelp[] =
+    "Exit codes: 0 success, 1 failure (invalid input, geometry or i/o error), 2 usage error,\n"
+    "3 batch finished with some failed items.";
+
+// Prints "img2cad: error: FILE: PLACE: MESSAGE" on stderr and returns kExitFailure.
+int Fail(const core::Status& s);
+
+// Reads a program from a file, or from standard input when `path` is "-".
+core::Result<program::Program> LoadProgram(const std::string& path);
+
+struct BuildArgs {
+  std::string program_path;
+  std::string out_dir;
+  std::string formats = "step,glb,stl,obj";
+  bool json = false;
+  bool quiet = false;
+  bool strict = false;
+  cad::TessellationOptions mesh;
+};
+
+struct CheckArgs {
+  std::string program_path;
+  bool json = false;
+  bool no_kernel = false;
+};
+
+struct RenderArgs {
+  std::string program_path;
+  std::string out_path;
+  pipeline::RenderRequest request;
+  bool maps = false;
+};
+
+struct PredictArgs {
+  std::vector<std::string> images;
+  std::string out_dir;
+  std::string method = "retrieval";
+  std::string index_path;
+  std::string manifest;
+  std::string split;
+  pipeline::PredictOptions options;
+};
+
+int RunBuild(const BuildArgs& a);
+int RunCheck(const CheckArgs& a);
+int RunRender(const RenderArgs& a);
+int RunLabels(const std::string& category, bool json);
+int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet);
+int RunIndex(const std::string& data, const std::string& split, const std::string& out_dir);
+int RunPredict(PredictArgs a);
+int RunEval(const pipeline::EvalOptions& o);
+
+}  // namespace img2cad::apps

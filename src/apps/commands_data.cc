@@ -1,0 +1,172 @@
+// synth, index, predict, eval: the commands that work on datasets and batches of photos.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "apps/commands.h"
+#include "core/file_io.h"
+#include "core/json_format.h"
+#include "pipeline/manifest.h"
+#include "program/vocabulary.h"
+#include "retrieval/retrieval.h"
+
+namespace img2cad::apps {
+
+namespace {
+
+// A progress bar on stderr when it is a terminal; otherwise a line at every tenth.
+class Progress {
+ public:
+  explicit Progress(std::string what) : what_(std::move(what)), tty_(isatty(fileno(stderr))) {
+    start_ = std::chrono::steady_clock::now();
+  }
+  void Update(int done, int total) {
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (first_ < 0) first_ = done;  // resumed samples do not count toward the rate
+    const double rate = secs > 0 ? (done - first_) / secs : 0;
+    if (tty_) {
+      const int width = 30, filled = total ? width * done / total : width;
+      std::fprintf(stderr, "\r%s [%s%s] %d/%d %.1f/s ", what_.c_str(),
+                   std::string(filled, '=').c_str(), std::string(width - filled, ' ').c_str(), done,
+                   total, rate);
+      if (done == total) std::fprintf(stderr, "\n");
+    } else if (total > 0 && (done * 10 / total > last_decile_ || done == total)) {
+      last_decile_ = done * 10 / total;
+      std::fprintf(stderr, "%s: %d/%d (%.1f/s)\n", what_.c_str(), done, total, rate);
+    }
+  }
+
+ private:
+  std::string what_;
+  bool tty_;
+  int first_ = -1, last_decile_ = -1;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet) {
+  if (!split.empty()) {
+    uint64_t first;
+    if (!pipeline::SplitFirstSeed(split, &first)) {
+      std::fprintf(stderr, "img2cad synth: --split: unknown split '%s' (train, val or test)\n",
+                   split.c_str());
+      return kExitUsage;
+    }
+    o.first_seed += first;
+  }
+  if (!program::IsKnownCategory(o.category)) {
+    std::fprintf(
+        stderr, "img2cad synth: --category: unknown category '%s' (known: chair, table, storage)\n",
+        o.category.c_str());
+    return kExitUsage;
+  }
+  Progress bar("synth " + o.category);
+  auto report = pipeline::WriteSynthDataset(o, [&](int done, int total) {
+    if (!quiet) bar.Update(done, total);
+  });
+  if (!report.ok()) return Fail(report.status());
+  if (!quiet || report->failed > 0) {
+    std::fprintf(stderr, "synth: %d written, %d already present, %d failed%s\n", report->written,
+                 report->skipped, report->failed, report->failed ? " (see failures.jsonl)" : "");
+  }
+  return report->failed ? kExitPartial : kExitOk;
+}
+
+int RunIndex(const std::string& data, const std::string& split, const std::string& out_dir) {
+  pipeline::IndexReport report;
+  auto index = pipeline::BuildIndex(data, split, &report);
+  if (!index.ok()) return Fail(index.status());
+  for (const auto& f : report.failures) std::fprintf(stderr, "img2cad: error: %s\n", f.c_str());
+  if (index->size() == 0) {
+    return Fail(
+        core::Status(core::StatusCode::kInvalidArgument, "no usable sample to index", "", data));
+  }
+  core::AtomicOutputs out;
+  if (auto s = out.CreateDirectory(out_dir); !s.ok()) return Fail(s);
+  const std::string bin = (std::filesystem::path(out_dir) / "index.bin").string();
+  if (auto s = index->Save(out.Stage(bin)); !s.ok()) return Fail(s.WithFile(bin));
+  nlohmann::ordered_json meta;
+  meta["format"] = "img2cad.retrieval_index/1";
+  meta["descriptor_version"] = retrieval::kDescriptorVersion;
+  meta["vocabulary_version"] = program::kVocabularyVersion;
+  meta["dataset"] = data;
+  meta["split"] = split.empty() ? "all" : split;
+  std::map<std::string, int> per_category;
+  for (const auto& e : index->entries()) per_category[e.category]++;
+  meta["entries"] = index->size();
+  meta["per_category"] = per_category;
+  if (auto s =
+          core::WriteFileAtomic(out.Stage((std::filesystem::path(out_dir) / "index.json").string()),
+                                core::FormatJson(meta));
+      !s.ok()) {
+    return Fail(s);
+  }
+  if (auto s = out.Commit(); !s.ok()) return Fail(s);
+  std::fprintf(stderr, "index: %zu entries, %d failed\n", index->size(), report.failed);
+  return report.failed ? kExitPartial : kExitOk;
+}
+
+int RunPredict(PredictArgs a) {
+  if (a.method != "retrieval") {
+    std::fprintf(stderr, "img2cad predict: --method: unknown method '%s' (available: retrieval)\n",
+                 a.method.c_str());
+    return kExitUsage;
+  }
+  std::vector<pipeline::PredictInput> inputs;
+  std::map<std::string, int> seen;
+  for (const auto& path : a.images) {
+    std::string stem = std::filesystem::path(path).stem().string();
+    if (stem.empty()) stem = "input";
+    if (seen[stem]++) stem += "_" + std::to_string(seen[stem]);  // photos with the same name
+    inputs.push_back({path, stem});
+  }
+  if (!a.manifest.empty()) {
+    auto entries = pipeline::ReadManifest(a.manifest, a.split);
+    if (!entries.ok()) return Fail(entries.status());
+    for (const auto& e : *entries) inputs.push_back({e.image_path, e.id});
+  }
+  if (inputs.empty()) {
+    std::fprintf(stderr, "img2cad predict: give IMAGE paths or --manifest\n");
+    return kExitUsage;
+  }
+  if (a.index_path.empty()) a.index_path = pipeline::DefaultIndexPath();
+  if (a.index_path.empty()) {
+    return Fail(
+        core::Status(core::StatusCode::kNotFound,
+                     "no retrieval index: models/retrieval/index.bin is missing; pass --index"));
+  }
+  auto index = retrieval::Index::Load(a.index_path);
+  if (!index.ok()) return Fail(index.status());
+  a.options.out_dir = a.out_dir;
+  auto results = pipeline::PredictAll(inputs, *index, a.options);
+  if (!results.ok()) return Fail(results.status());
+  int failed = 0;
+  for (const auto& r : *results) {
+    if (!r.ok) {
+      ++failed;
+      std::fprintf(stderr, "img2cad: error: %s\n", r.error.c_str());
+    }
+  }
+  std::fprintf(stderr, "predict: %zu inputs, %zu succeeded, %d failed; see %s/summary.json\n",
+               results->size(), results->size() - failed, failed, a.out_dir.c_str());
+  return failed ? kExitPartial : kExitOk;
+}
+
+int RunEval(const pipeline::EvalOptions& o) {
+  auto s = pipeline::Evaluate(o);
+  if (!s.ok()) return Fail(s.status());
+  std::printf(
+      "eval: %d samples, %d valid, %d missing, %d invalid; CD paper mean %.4f, field mean %.3f; "
+      "report in %s/report.md\n",
+      s->n, s->n_valid, s->n_missing, s->n_invalid, s->cd_paper_mean, s->cd_field_mean,
+      o.out_dir.c_str());
+  return kExitOk;
+}
+
+}  // namespace img2cad::apps

@@ -1,0 +1,21 @@
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include "apps/commands.h"
+#include "program/json_io.h"
+
+namespace img2cad::apps {
+
+int Fail(const core::Status& s) {
+  std::fprintf(stderr, "img2cad: error: %s\n", s.ToString().c_str());
+  return kExitFailure;
+}
+
+core::Result<program::Program> LoadProgram(const std::string& path) {
+  if (path != "-") return program::ReadProgramFile(path);
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  return program::ParseProgram(text, "<stdin>");
+}
+
+}  // namespace img2cad::apps
