@@ -178,7 +178,8 @@ TEST_F(CliTest, CutOrIntersectThatEmptiesAPart) {
   const std::string cut = R"({"format": "img2cad.program/1", "category": "chair", "parts": [
     {"label": "seat", "instance": 0, "features": [
       {"sketch": {"plane": {"origin": [0, 0, 0], "normal": [0, 0, 1], "x_dir": [1, 0, 0]},
-                  "loops": [[{"line": {"to": [10, 0]}}, {"line": {"to": [10, 10]}}, {"line": {"to": [0, 10]}}, {"line": {"to": [0, 0]}}]]},
+                  "loops": [[{"line": {"to": [10, 0]}}, {"line": {"to": [10, 10]}},
+                             {"line": {"to": [0, 10]}}, {"line": {"to": [0, 0]}}]]},
        "extrude": {"extent": "one_sided", "distance": 5, "operation": "new_body"}},
       {"sketch": {"plane": {"origin": [0, 0, -1], "normal": [0, 0, 1], "x_dir": [1, 0, 0]},
                   "loops": [[{"circle": {"center": [5, 5], "radius": 20}}]]},
