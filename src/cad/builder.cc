@@ -102,10 +102,8 @@ Result<TopoDS_Wire> MakeLoopWire(const program::Loop& loop, const program::Frame
   return wire;
 }
 
-Result<TopoDS_Face> MakeProfile(const program::Sketch& sketch, const std::string& where) {
-  auto frame_or = program::MakeFrame(sketch.plane);
-  if (!frame_or.ok()) return frame_or.status().WithPrefix(where);
-  const program::Frame& frame = *frame_or;
+Result<TopoDS_Face> MakeProfile(const program::Sketch& sketch, const program::Frame& frame,
+                                const std::string& where) {
   const gp_Pln plane(gp_Ax3(ToPnt(frame.origin), ToDir(frame.n), ToDir(frame.u)));
   std::vector<TopoDS_Wire> wires;
   for (size_t l = 0; l < sketch.loops.size(); ++l) {
@@ -194,10 +192,11 @@ Result<TopoDS_Solid> BuildPart(const program::Part& part, const std::string& whe
   for (size_t f = 0; f < part.features.size(); ++f) {
     const program::Feature& feat = part.features[f];
     const std::string fw = where + ".features[" + std::to_string(f) + "]";
-    IMG2CAD_ASSIGN_OR_RETURN(TopoDS_Face face, MakeProfile(feat.sketch, fw + ".sketch"));
-    IMG2CAD_ASSIGN_OR_RETURN(program::Frame frame, program::MakeFrame(feat.sketch.plane));
+    auto frame = program::MakeFrame(feat.sketch.plane);
+    if (!frame.ok()) return frame.status().WithPrefix(fw + ".sketch.plane");
+    IMG2CAD_ASSIGN_OR_RETURN(TopoDS_Face face, MakeProfile(feat.sketch, *frame, fw + ".sketch"));
     IMG2CAD_ASSIGN_OR_RETURN(TopoDS_Shape prism,
-                             Extrude(face, feat.extrude, frame, fw + ".extrude"));
+                             Extrude(face, feat.extrude, *frame, fw + ".extrude"));
     if (f == 0) {
       body = prism;
     } else {
