@@ -1,46 +1,26 @@
 // The img2cad binary end to end: every bad input of the foundation issue is refused with exit
 // code 1 or 2 and one line on stderr naming the file and the place, and leaves no output behind.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "core/file_io.h"
+#include "core/temp_dir.h"
+#include "run_cli.h"
 
 namespace {
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using img2cad::testing::CliResult;
 
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("img2cad_cli_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     chair_ =
         img2cad::core::ReadFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json").value();
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliResult Exec(const std::string& args) {
-    const std::string out = (dir_ / "stdout").string(), err = (dir_ / "stderr").string();
-    const std::string cmd = std::string(IMG2CAD_BINARY) + " " + args + " >" + out + " 2>" + err;
-    const int status = std::system(cmd.c_str());
-    CliResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = img2cad::core::ReadFile(out).value();
-    r.err = img2cad::core::ReadFile(err).value();
-    return r;
-  }
+  CliResult Exec(const std::string& args) { return img2cad::testing::RunImg2cad(args, dir_); }
 
   // Writes chair.json with the first `from` replaced by `to`; returns the path.
   std::string Mutated(const std::string& from, const std::string& to) {
@@ -74,7 +54,8 @@ class CliTest : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  img2cad::core::TempDir tmp_{"cli"};
+  const fs::path dir_ = tmp_.path();
   std::string chair_;
 };
 

@@ -1,33 +1,31 @@
 // `predict`, `index` and `eval` end to end through the binary, on a small dataset made once.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/file_io.h"
+#include "core/temp_dir.h"
 #include "image/image.h"
+#include "run_cli.h"
 
 namespace {
 namespace fs = std::filesystem;
 using img2cad::core::ReadFile;
 
 int RunCli(const std::string& args, std::string* err = nullptr) {
-  const std::string log =
-      (fs::temp_directory_path() / ("img2cad_pe_" + std::to_string(::getpid()) + ".log")).string();
-  const int status =
-      std::system((std::string(IMG2CAD_BINARY) + " " + args + " >/dev/null 2>" + log).c_str());
-  if (err) *err = ReadFile(log).value();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  static img2cad::core::TempDir scratch("predict_eval_log");
+  const auto r = img2cad::testing::RunImg2cad(args, scratch.path());
+  if (err) *err = r.err;
+  return r.code;
 }
 
 class PredictEvalTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("img2cad_predict_eval_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
+    tmp_ = new img2cad::core::TempDir("predict_eval");
+    dir_ = tmp_->path();
     for (const char* c : {"chair", "table", "storage"}) {
       ASSERT_EQ(
           RunCli(std::string("synth -q --category ") + c +
@@ -41,10 +39,12 @@ class PredictEvalTest : public ::testing::Test {
         RunCli("index --data " + (dir_ / "train").string() + " --out " + (dir_ / "index").string()),
         0);
   }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void TearDownTestSuite() { delete tmp_; }
   static std::string Index() { return (dir_ / "index" / "index.bin").string(); }
+  static img2cad::core::TempDir* tmp_;
   static fs::path dir_;
 };
+img2cad::core::TempDir* PredictEvalTest::tmp_ = nullptr;
 fs::path PredictEvalTest::dir_;
 
 TEST_F(PredictEvalTest, PredictHandlesEveryKindOfImageAndReportsBrokenOnes) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/file_io.h"
+#include "core/temp_dir.h"
 #include "program/json_io.h"
 
 namespace img2cad::cad {
@@ -26,16 +27,9 @@ class ExportTest : public ::testing::Test {
     model_ = new Model(std::move(m).value());
   }
   static void TearDownTestSuite() { delete model_; }
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("img2cad_export_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   static Model* model_;
-  fs::path dir_;
+  core::TempDir tmp_{"export"};
+  const fs::path dir_ = tmp_.path();
 };
 Model* ExportTest::model_ = nullptr;
 

@@ -4,24 +4,19 @@
 
 #include <filesystem>
 
+#include "core/temp_dir.h"
+
 namespace img2cad::core {
 namespace {
 namespace fs = std::filesystem;
 
 class FileIoTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("img2cad_file_io_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   size_t CountEntries(const fs::path& d) {
     return std::distance(fs::directory_iterator(d), fs::directory_iterator());
   }
-  fs::path dir_;
+  TempDir tmp_{"file_io"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(FileIoTest, ReadMissingIsNotFound) {

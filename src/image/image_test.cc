@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "core/temp_dir.h"
+
 namespace img2cad::image {
 namespace {
 
@@ -50,13 +52,13 @@ TEST(ImageTest, BrokenFilesAreRefusedWithTheirName) {
 }
 
 TEST(ImageTest, HugeImagesAreRefusedBeforeDecoding) {
-  const auto path = std::filesystem::temp_directory_path() / "img2cad_huge.png";
+  core::TempDir tmp("image_test");
+  const auto path = tmp.path() / "huge.png";
   ASSERT_TRUE(WritePng(path.string(), Gradient(300, 200, 3)).ok());
   auto r = ReadImage(path.string(), 1000);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument);
   EXPECT_TRUE(ReadImage(path.string()).ok());
-  std::filesystem::remove(path);
 }
 
 TEST(ImageTest, ConvertResizeBlur) {

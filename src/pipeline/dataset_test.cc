@@ -1,13 +1,13 @@
 #include "pipeline/dataset.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "core/file_io.h"
+#include "core/temp_dir.h"
 #include "image/image.h"
 
 namespace img2cad::pipeline {
@@ -16,15 +16,6 @@ namespace fs = std::filesystem;
 
 class DatasetTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("img2cad_ds_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   SynthOptions Options(const std::string& sub, int count, int threads) {
     SynthOptions o;
     o.category = "storage";
@@ -46,7 +37,8 @@ class DatasetTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  core::TempDir tmp_{"dataset"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(DatasetTest, SameArgumentsGiveIdenticalFilesWhateverTheThreads) {

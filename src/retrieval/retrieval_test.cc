@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/file_io.h"
+#include "core/temp_dir.h"
 
 namespace img2cad::retrieval {
 namespace {
@@ -37,7 +38,8 @@ TEST(IndexTest, SaveLoadRoundTripAndSearch) {
   Index index;
   index.Add({"chair_1", "chair", 30, 20, Describe(Shape(30, 90)), "{\"a\": 1}"});
   index.Add({"table_2", "table", -30, 10, Describe(Shape(90, 30)), std::string(5000, 'x')});
-  const auto path = (std::filesystem::temp_directory_path() / "img2cad_index_test.bin").string();
+  core::TempDir tmp("retrieval_test");
+  const auto path = (tmp.path() / "index.bin").string();
   ASSERT_TRUE(index.Save(path).ok());
   auto loaded = Index::Load(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
