@@ -2,12 +2,11 @@
 // samples/s or more, rendering alone at 300 images/s or more).
 #include <benchmark/benchmark.h>
 
-#include <atomic>
 #include <filesystem>
-#include <thread>
 
 #include "cad/model.h"
-#include "pipeline/dataset.h"
+#include "core/parallel.h"
+#include "pipeline/synth_dataset.h"
 #include "render/renderer.h"
 #include "synth/generator.h"
 
@@ -53,22 +52,16 @@ void BM_RenderOnly(benchmark::State& state) {
     labels.push_back(l);
   }
   const int per_iteration = 64;
+  std::vector<render::Renderer> renderers(core::MaxWorkers(2));
   uint64_t seed = 0;
   for (auto _ : state) {
-    std::atomic<int> next{0};
-    auto worker = [&] {
-      render::Renderer r;
-      for (int i = next++; i < per_iteration; i = next++) {
-        core::Rng rng(seed + i);
-        const auto& mesh = meshes[i % meshes.size()];
-        auto f = r.Render(
-            mesh, render::RandomScene(rng, geom::Bounds(mesh), labels[i % meshes.size()], 128));
-        benchmark::DoNotOptimize(f);
-      }
-    };
-    std::thread other(worker);
-    worker();
-    other.join();
+    core::ParallelFor(per_iteration, 2, [&](size_t i, int worker) {
+      core::Rng rng(seed + i);
+      const auto& mesh = meshes[i % meshes.size()];
+      auto f = renderers[worker].Render(
+          mesh, render::RandomScene(rng, geom::Bounds(mesh), labels[i % meshes.size()], 128));
+      benchmark::DoNotOptimize(f);
+    });
     seed += per_iteration;
   }
   state.SetItemsProcessed(state.iterations() * per_iteration);

@@ -1,5 +1,8 @@
-// Golden files: the canonical program JSON, the structure text and the build summary of each
-// example, compared with the references in tests/golden/. Regenerate with
+// Golden files: the canonical program JSON, the structure text, the token sequence and the build
+// summary of each example, and the programs the generators make for seeds 0-4 of each category,
+// compared with the references in tests/golden/. They are the memory across processes and builds:
+// a generator or token-form change shows up here as a diff, not as a silently stale retrieval
+// index or trained model (regenerate those too when you accept one). Regenerate with
 //   IMG2CAD_UPDATE_GOLDEN=1 ctest -R Golden
 // A mismatch writes the new text to <reference>.out beside the reference for diffing.
 #include <gtest/gtest.h>
@@ -10,6 +13,8 @@
 #include "core/file_io.h"
 #include "program/json_io.h"
 #include "program/structure.h"
+#include "program/tokens.h"
+#include "synth/generator.h"
 
 namespace img2cad {
 namespace {
@@ -43,12 +48,29 @@ TEST_P(GoldenTest, ExampleOutputs) {
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   ExpectGolden(name + ".program.json", program::ProgramToJson(*p));
   ExpectGolden(name + ".structure.txt", program::StructureToText(program::StructureOf(*p)));
+  ExpectGolden(name + ".tokens.txt", program::TokensToText(program::ToTokens(*p)));
   auto m = cad::BuildModel(*p);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   ExpectGolden(name + ".summary.json", cad::ModelSummaryJson(*m));
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, GoldenTest, ::testing::Values("chair", "table", "storage"));
+
+class GeneratorGoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GeneratorGoldenTest, SeedsZeroToFour) {
+  const std::string category = GetParam();
+  for (uint64_t seed = 0; seed < 5; ++seed) {
+    auto s = synth::Generate(category, seed);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    const std::string stem = "synth/" + category + "_" + std::to_string(seed);
+    ExpectGolden(stem + ".program.json", program::ProgramToJson(s->program));
+    ExpectGolden(stem + ".style.txt", s->style + "\n");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Categories, GeneratorGoldenTest,
+                         ::testing::Values("chair", "table", "storage"));
 
 }  // namespace
 }  // namespace img2cad

@@ -7,10 +7,10 @@
 
 #include "cad/model.h"
 #include "core/status.h"
-#include "pipeline/dataset.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/predict.h"
 #include "pipeline/render_program.h"
+#include "pipeline/synth_dataset.h"
 #include "program/program.h"
 
 namespace img2cad::apps {
@@ -58,10 +58,17 @@ struct PredictArgs {
   std::vector<std::string> images;
   std::string out_dir;
   std::string method = "retrieval";
-  std::string index_path;
+  pipeline::MethodConfig method_config;
   std::string manifest;
   std::string split;
   pipeline::PredictOptions options;
+};
+
+struct IndexArgs {
+  std::string data;
+  std::string split = "train";
+  std::string out_dir;
+  std::string metrics;  // an `img2cad eval` metrics.json to record in model.json
 };
 
 int RunBuild(const BuildArgs& a);
@@ -69,7 +76,7 @@ int RunCheck(const CheckArgs& a);
 int RunRender(const RenderArgs& a);
 int RunLabels(const std::string& category, bool json);
 int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet);
-int RunIndex(const std::string& data, const std::string& split, const std::string& out_dir);
+int RunIndex(const IndexArgs& a);
 int RunPredict(PredictArgs a);
 int RunEval(const pipeline::EvalOptions& o);
 

@@ -10,7 +10,9 @@
 #include "apps/commands.h"
 #include "core/file_io.h"
 #include "core/json_format.h"
-#include "pipeline/manifest.h"
+#include "core/model_locator.h"
+#include "dataset/manifest.h"
+#include "pipeline/retrieval_method.h"
 #include "program/vocabulary.h"
 #include "retrieval/retrieval.h"
 
@@ -53,7 +55,7 @@ class Progress {
 int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet) {
   if (!split.empty()) {
     uint64_t first;
-    if (!pipeline::SplitFirstSeed(split, &first)) {
+    if (!dataset::SplitFirstSeed(split, &first)) {
       std::fprintf(stderr, "img2cad synth: --split: unknown split '%s' (train, val or test)\n",
                    split.c_str());
       return kExitUsage;
@@ -78,73 +80,62 @@ int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet) {
   return report->failed ? kExitPartial : kExitOk;
 }
 
-int RunIndex(const std::string& data, const std::string& split, const std::string& out_dir) {
+int RunIndex(const IndexArgs& a) {
   pipeline::IndexReport report;
-  auto index = pipeline::BuildIndex(data, split, &report);
+  auto index = pipeline::BuildIndex(a.data, a.split, &report);
   if (!index.ok()) return Fail(index.status());
   for (const auto& f : report.failures) std::fprintf(stderr, "img2cad: error: %s\n", f.c_str());
   if (index->size() == 0) {
     return Fail(
-        core::Status(core::StatusCode::kInvalidArgument, "no usable sample to index", "", data));
+        core::Status(core::StatusCode::kInvalidArgument, "no usable sample to index", "", a.data));
   }
+  retrieval::IndexProvenance provenance{a.data, a.split, ""};
+  if (!a.metrics.empty()) {
+    auto text = core::ReadFile(a.metrics);
+    if (!text.ok()) return Fail(text.status());
+    provenance.metrics_json = *text;
+  }
+  auto card = retrieval::ModelJson(*index, provenance);
+  if (!card.ok()) return Fail(card.status().WithFile(a.metrics));
   core::AtomicOutputs out;
-  if (auto s = out.CreateDirectory(out_dir); !s.ok()) return Fail(s);
-  const std::string bin = (std::filesystem::path(out_dir) / "index.bin").string();
+  if (auto s = out.CreateDirectory(a.out_dir); !s.ok()) return Fail(s);
+  const std::string bin = (std::filesystem::path(a.out_dir) / "index.bin").string();
   if (auto s = index->Save(out.Stage(bin)); !s.ok()) return Fail(s.WithFile(bin));
-  nlohmann::ordered_json meta;
-  meta["format"] = "img2cad.retrieval_index/1";
-  meta["descriptor_version"] = retrieval::kDescriptorVersion;
-  meta["vocabulary_version"] = program::kVocabularyVersion;
-  meta["dataset"] = data;
-  meta["split"] = split.empty() ? "all" : split;
-  std::map<std::string, int> per_category;
-  for (const auto& e : index->entries()) per_category[e.category]++;
-  meta["entries"] = index->size();
-  meta["per_category"] = per_category;
-  if (auto s =
-          core::WriteFileAtomic(out.Stage((std::filesystem::path(out_dir) / "index.json").string()),
-                                core::FormatJson(meta));
-      !s.ok()) {
-    return Fail(s);
-  }
+  const std::string json = (std::filesystem::path(a.out_dir) / "model.json").string();
+  if (auto s = core::WriteFileAtomic(out.Stage(json), *card); !s.ok()) return Fail(s);
   if (auto s = out.Commit(); !s.ok()) return Fail(s);
   std::fprintf(stderr, "index: %zu entries, %d failed\n", index->size(), report.failed);
   return report.failed ? kExitPartial : kExitOk;
 }
 
 int RunPredict(PredictArgs a) {
-  if (a.method != "retrieval") {
-    std::fprintf(stderr, "img2cad predict: --method: unknown method '%s' (available: retrieval)\n",
-                 a.method.c_str());
-    return kExitUsage;
-  }
   std::vector<pipeline::PredictInput> inputs;
   std::map<std::string, int> seen;
   for (const auto& path : a.images) {
     std::string stem = std::filesystem::path(path).stem().string();
     if (stem.empty()) stem = "input";
     if (seen[stem]++) stem += "_" + std::to_string(seen[stem]);  // photos with the same name
-    inputs.push_back({path, stem});
+    inputs.push_back({path, stem, std::nullopt});
   }
   if (!a.manifest.empty()) {
-    auto entries = pipeline::ReadManifest(a.manifest, a.split);
+    auto entries = dataset::ReadManifest(a.manifest, a.split);
     if (!entries.ok()) return Fail(entries.status());
-    for (const auto& e : *entries) inputs.push_back({e.image_path, e.id});
+    for (auto& e : *entries) inputs.push_back({e.image_path, e.id, e});
   }
   if (inputs.empty()) {
     std::fprintf(stderr, "img2cad predict: give IMAGE paths or --manifest\n");
     return kExitUsage;
   }
-  if (a.index_path.empty()) a.index_path = pipeline::DefaultIndexPath();
-  if (a.index_path.empty()) {
-    return Fail(
-        core::Status(core::StatusCode::kNotFound,
-                     "no retrieval index: models/retrieval/index.bin is missing; pass --index"));
+  auto method = pipeline::CreateMethod(a.method, a.method_config);
+  if (!method.ok()) {
+    if (method.status().where() == "--method") {
+      std::fprintf(stderr, "img2cad predict: --method: %s\n", method.status().message().c_str());
+      return kExitUsage;
+    }
+    return Fail(method.status());
   }
-  auto index = retrieval::Index::Load(a.index_path);
-  if (!index.ok()) return Fail(index.status());
   a.options.out_dir = a.out_dir;
-  auto results = pipeline::PredictAll(inputs, *index, a.options);
+  auto results = pipeline::PredictAll(inputs, **method, a.options);
   if (!results.ok()) return Fail(results.status());
   int failed = 0;
   for (const auto& r : *results) {

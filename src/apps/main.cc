@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.h"
+#include "core/model_locator.h"
+#include "core/parallel.h"
+#include "core/version.h"
 #include "program/vocabulary.h"
 
 int main(int argc, char** argv) {
@@ -12,10 +15,23 @@ int main(int argc, char** argv) {
   CLI::App app{"img2cad: one photo of a piece of furniture in, an editable CAD model out.",
                "img2cad"};
   app.footer(kExitCodesHelp);
-  app.set_version_flag("--version",
-                       "img2cad 0.1.0 (program format img2cad.program/1, vocabulary v" +
-                           std::to_string(program::kVocabularyVersion) + ")");
+  app.set_version_flag("--version", std::string("img2cad ") + core::kVersion +
+                                        " (program format img2cad.program/1, vocabulary v" +
+                                        std::to_string(program::kVocabularyVersion) + ")");
   app.require_subcommand(1);
+  app.fallthrough();  // --models may follow the subcommand
+  std::string models_root;
+  app.add_option("--models", models_root,
+                 "folder of trained models (default: IMG2CAD_MODELS, or models/ beside the "
+                 "binary or in the working directory)");
+  // One thread budget for the process (core/parallel.h); a command's --threads sets it.
+  int threads = core::ThreadBudget();
+  auto threads_option = [&](CLI::App* cmd) {
+    cmd->add_option("--threads", threads,
+                    "threads to use in all (default: IMG2CAD_THREADS, or the machine's cores)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
+  };
 
   BuildArgs build;
   CLI::App* build_cmd = app.add_subcommand(
@@ -107,9 +123,7 @@ int main(int argc, char** argv) {
   synth_cmd->add_option("--image-size", synth_options.image_size, "image width and height, pixels")
       ->capture_default_str()
       ->check(CLI::Range(8, 4096));
-  synth_cmd->add_option("--threads", synth_options.threads, "parallel workers")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  threads_option(synth_cmd);
   synth_cmd->add_flag("--maps", synth_options.maps, "also write mask, depth and part-id maps");
   synth_cmd->add_flag("-q,--quiet", synth_quiet, "no progress or summary unless something failed");
   synth_cmd->footer(
@@ -124,17 +138,17 @@ int main(int argc, char** argv) {
                           "PNG or JPEG photos (any size; grey, RGB or RGBA)");
   predict_cmd->add_option("-o,--out", predict_args.out_dir, "output folder: OUT/<stem>/ per input")
       ->required();
-  predict_cmd->add_option("--method", predict_args.method, "prediction method")
-      ->capture_default_str();
-  predict_cmd->add_option("--index", predict_args.index_path,
-                          "retrieval index (default: models/retrieval/index.bin)");
+  std::string method_help = "prediction method:";
+  for (const auto& m : pipeline::RegisteredMethods())
+    method_help += "\n  " + m.name + ": " + m.description;
+  predict_cmd->add_option("--method", predict_args.method, method_help)->capture_default_str();
+  predict_cmd->add_option("--index", predict_args.method_config.retrieval_index,
+                          "retrieval index (default: MODELS/retrieval/index.bin)");
   predict_cmd->add_option(
       "--manifest", predict_args.manifest,
       "predict a dataset's images instead: DATASET/manifest.jsonl, into OUT/<id>/");
   predict_cmd->add_option("--split", predict_args.split, "with --manifest: only this split");
-  predict_cmd->add_option("--threads", predict_args.options.threads, "parallel workers")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  threads_option(predict_cmd);
   predict_cmd
       ->add_option("--preview-size", predict_args.options.preview_size, "preview.png size, pixels")
       ->capture_default_str()
@@ -146,13 +160,16 @@ int main(int argc, char** argv) {
       "reported and skipped. " +
       std::string(kExitCodesHelp));
 
-  std::string index_data, index_split = "train", index_out;
+  IndexArgs index_args;
   CLI::App* index_cmd =
       app.add_subcommand("index", "Build a retrieval index from a synthetic dataset.");
-  index_cmd->add_option("--data", index_data, "dataset folder")->required();
-  index_cmd->add_option("--split", index_split, "split to index (\"\" for all)")
+  index_cmd->add_option("--data", index_args.data, "dataset folder")->required();
+  index_cmd->add_option("--split", index_args.split, "split to index (\"\" for all)")
       ->capture_default_str();
-  index_cmd->add_option("--out", index_out, "output folder: index.bin and index.json")->required();
+  index_cmd->add_option("--out", index_args.out_dir, "output folder: index.bin and model.json")
+      ->required();
+  index_cmd->add_option("--metrics", index_args.metrics,
+                        "an `img2cad eval` metrics.json to record in model.json");
   index_cmd->footer(kExitCodesHelp);
 
   pipeline::EvalOptions eval_options;
@@ -164,9 +181,7 @@ int main(int argc, char** argv) {
       ->add_option("--out", eval_options.out_dir, "report folder: metrics.json, report.md, grids")
       ->required();
   eval_cmd->add_option("--split", eval_options.split, "only this split of the dataset");
-  eval_cmd->add_option("--threads", eval_options.threads, "parallel workers")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+  threads_option(eval_cmd);
   eval_cmd->footer(kExitCodesHelp);
 
   std::string labels_category;
@@ -188,12 +203,15 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  core::SetModelsRoot(models_root);
+  core::SetThreadBudget(threads);
+  synth_options.threads = predict_args.options.threads = eval_options.threads = threads;
   if (*build_cmd) return RunBuild(build);
   if (*check_cmd) return RunCheck(check);
   if (*labels_cmd) return RunLabels(labels_category, labels_json);
   if (*synth_cmd) return RunSynth(synth_options, synth_split, synth_quiet);
   if (*predict_cmd) return RunPredict(predict_args);
-  if (*index_cmd) return RunIndex(index_data, index_split, index_out);
+  if (*index_cmd) return RunIndex(index_args);
   if (*eval_cmd) return RunEval(eval_options);
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;

@@ -32,12 +32,11 @@
 #include <gp_Pln.hxx>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <optional>
-#include <thread>
 
 #include "cad/occ_internal.h"
+#include "core/parallel.h"
 #include "program/sketch_geometry.h"
 #include "program/validate.h"
 
@@ -299,18 +298,10 @@ Result<Model> BuildModel(const program::Program& program, const BuildOptions& op
   }
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return cost[a] > cost[b]; });
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t k = next++; k < n; k = next++) {
-      const size_t i = order[k];
-      results[i] = BuildCheckedPart(program.parts[i], i, options);
-    }
-  };
-  const int threads = std::max(1, std::min<int>(options.num_threads, static_cast<int>(n)));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  core::ParallelFor(n, options.num_threads, [&](size_t k, int) {
+    const size_t i = order[k];
+    results[i] = BuildCheckedPart(program.parts[i], i, options);
+  });
 
   auto impl = std::make_unique<Model::Impl>();
   impl->program = program;

@@ -55,9 +55,10 @@ enum class SelfInterferenceCheck {
 
 struct BuildOptions {
   SelfInterferenceCheck self_interference = SelfInterferenceCheck::kAfterBooleans;
-  // Parts are built concurrently on this many threads (the project's budget is 2). Results and
-  // errors do not depend on it. Use 1 inside code that already runs parallel workers.
-  int num_threads = 2;
+  // Parts are built concurrently on up to this many threads (<= 0: the whole process budget,
+  // core/parallel.h). Inside code that already runs parallel workers the budget is spent, so the
+  // parts are built on the caller's thread. Results and errors do not depend on it.
+  int num_threads = 0;
 };
 
 class Model {

@@ -2,8 +2,11 @@
 // file, line, the failed condition and (for the comparison forms) both values. They are for bugs,
 // never for bad user input, which gets a Status instead (core/status.h).
 //
-//   CHECK(mesh.triangles.size() == mesh.part_ids.size()) << "while tessellating " << name;
-//   CHECK_EQ(a, b);  CHECK_LT(i, n);  CHECK_GT(volume, 0.0);
+// The macros carry the IMG2CAD_ prefix because libtorch's headers bring glog's CHECK family,
+// which would otherwise clash with ours in any file that includes both.
+//
+//   IMG2CAD_CHECK(mesh.triangles.size() == mesh.part_ids.size()) << "while tessellating " << name;
+//   IMG2CAD_CHECK_EQ(a, b);  IMG2CAD_CHECK_LT(i, n);  IMG2CAD_CHECK_GT(volume, 0.0);
 #pragma once
 
 #include <sstream>
@@ -22,7 +25,7 @@ class CheckFailure {
   std::ostringstream stream_;
 };
 
-// Lets `CHECK(x) << ...` compile to a void expression in both branches of the ternary.
+// Lets `IMG2CAD_CHECK(x) << ...` compile to a void expression in both branches of the ternary.
 struct Voidify {
   void operator&(std::ostream&) {}
 };
@@ -36,7 +39,7 @@ std::string CompareText(const char* expr, const A& a, const B& b) {
 
 }  // namespace img2cad::core::internal
 
-#define CHECK(cond)                               \
+#define IMG2CAD_CHECK(cond)                       \
   (cond) ? (void)0                                \
          : ::img2cad::core::internal::Voidify() & \
                ::img2cad::core::internal::CheckFailure(__FILE__, __LINE__, #cond).stream()
@@ -49,9 +52,9 @@ std::string CompareText(const char* expr, const A& a, const B& b) {
                        ::img2cad::core::internal::CompareText(#a " " #op " " #b, (a), (b))) \
                        .stream()
 
-#define CHECK_EQ(a, b) IMG2CAD_CHECK_OP_(a, b, ==)
-#define CHECK_NE(a, b) IMG2CAD_CHECK_OP_(a, b, !=)
-#define CHECK_LT(a, b) IMG2CAD_CHECK_OP_(a, b, <)
-#define CHECK_LE(a, b) IMG2CAD_CHECK_OP_(a, b, <=)
-#define CHECK_GT(a, b) IMG2CAD_CHECK_OP_(a, b, >)
-#define CHECK_GE(a, b) IMG2CAD_CHECK_OP_(a, b, >=)
+#define IMG2CAD_CHECK_EQ(a, b) IMG2CAD_CHECK_OP_(a, b, ==)
+#define IMG2CAD_CHECK_NE(a, b) IMG2CAD_CHECK_OP_(a, b, !=)
+#define IMG2CAD_CHECK_LT(a, b) IMG2CAD_CHECK_OP_(a, b, <)
+#define IMG2CAD_CHECK_LE(a, b) IMG2CAD_CHECK_OP_(a, b, <=)
+#define IMG2CAD_CHECK_GT(a, b) IMG2CAD_CHECK_OP_(a, b, >)
+#define IMG2CAD_CHECK_GE(a, b) IMG2CAD_CHECK_OP_(a, b, >=)

@@ -101,7 +101,7 @@ std::string AtomicOutputs::StagingDirFor(const std::string& parent) {
 }
 
 std::string AtomicOutputs::Stage(const std::string& final_path) {
-  CHECK(!committed_) << "Stage() after Commit()";
+  IMG2CAD_CHECK(!committed_) << "Stage() after Commit()";
   const fs::path final_p(final_path);
   const std::string staging = StagingDirFor(final_p.parent_path().string());
   std::error_code ec;
@@ -112,7 +112,7 @@ std::string AtomicOutputs::Stage(const std::string& final_path) {
 }
 
 Status AtomicOutputs::Commit() {
-  CHECK(!committed_) << "Commit() twice";
+  IMG2CAD_CHECK(!committed_) << "Commit() twice";
   std::error_code ec;
   for (const Entry& e : entries_) {
     if (!fs::exists(e.temp, ec)) {

@@ -62,7 +62,7 @@ TEST_F(FileIoTest, CommitRenamesEverything) {
 
 TEST_F(FileIoTest, CommitFailsWhenAStagedFileWasNotWritten) {
   AtomicOutputs o;
-  WriteFileAtomic(o.Stage((dir_ / "a").string()), "a");
+  ASSERT_TRUE(WriteFileAtomic(o.Stage((dir_ / "a").string()), "a").ok());
   o.Stage((dir_ / "b").string());
   Status s = o.Commit();
   EXPECT_FALSE(s.ok());

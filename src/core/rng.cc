@@ -45,7 +45,7 @@ uint64_t Rng::NextU64() {
 double Rng::Uniform() { return static_cast<double>(NextU64() >> 11) * 0x1.0p-53; }
 
 int Rng::UniformInt(int lo, int hi) {
-  CHECK_LE(lo, hi);
+  IMG2CAD_CHECK_LE(lo, hi);
   const uint64_t span = static_cast<uint64_t>(static_cast<int64_t>(hi) - lo) + 1;
   return lo + static_cast<int>(NextU64() % span);
 }
@@ -60,7 +60,7 @@ double Rng::Normal(double mean, double stddev) {
 size_t Rng::Weighted(const std::vector<double>& weights) {
   double total = 0;
   for (double w : weights) total += w;
-  CHECK_GT(total, 0.0);
+  IMG2CAD_CHECK_GT(total, 0.0);
   double r = Uniform() * total;
   for (size_t i = 0; i < weights.size(); ++i) {
     if (r < weights[i]) return i;

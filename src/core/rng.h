@@ -38,7 +38,7 @@ class Rng {
   // A uniformly chosen element.
   template <typename T>
   const T& Pick(const std::vector<T>& items) {
-    CHECK(!items.empty());
+    IMG2CAD_CHECK(!items.empty());
     return items[static_cast<size_t>(UniformInt(0, static_cast<int>(items.size()) - 1))];
   }
 

@@ -36,7 +36,9 @@ enum class StatusCode {
 // Short lowercase name of a code ("invalid argument", "parse error", ...).
 const char* StatusCodeName(StatusCode code);
 
-class Status {
+// [[nodiscard]]: an ignored Status is almost always a lost error; discard one on purpose with
+// `(void)`.
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(StatusCode code, std::string message, std::string where = {}, std::string file = {})
@@ -44,7 +46,7 @@ class Status {
         message_(std::move(message)),
         where_(std::move(where)),
         file_(std::move(file)) {
-    CHECK(code != StatusCode::kOk);
+    IMG2CAD_CHECK(code != StatusCode::kOk);
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }
@@ -77,32 +79,33 @@ inline Status OkStatus() { return Status(); }
 // JoinPath("loops", "[2]") == "loops[2]". Either side may be empty.
 std::string JoinPath(const std::string& prefix, const std::string& suffix);
 
-// A value of type T or an error Status. Accessing value() of an error is a CHECK failure.
+// A value of type T or an error Status. Accessing value() of an error is an IMG2CAD_CHECK failure.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(const T& value) : data_(value) {}        // NOLINT: implicit by design
   Result(T&& value) : data_(std::move(value)) {}  // NOLINT
   Result(const Status& status) : data_(status) {  // NOLINT
-    CHECK(!status.ok()) << "a Result cannot hold an OK status without a value";
+    IMG2CAD_CHECK(!status.ok()) << "a Result cannot hold an OK status without a value";
   }
   Result(Status&& status) : data_(std::move(status)) {  // NOLINT
-    CHECK(!std::get<Status>(data_).ok()) << "a Result cannot hold an OK status without a value";
+    IMG2CAD_CHECK(!std::get<Status>(data_).ok())
+        << "a Result cannot hold an OK status without a value";
   }
 
   bool ok() const { return std::holds_alternative<T>(data_); }
   Status status() const { return ok() ? Status() : std::get<Status>(data_); }
 
   const T& value() const& {
-    CHECK(ok()) << "value() of an error Result: " << std::get<Status>(data_).ToString();
+    IMG2CAD_CHECK(ok()) << "value() of an error Result: " << std::get<Status>(data_).ToString();
     return std::get<T>(data_);
   }
   T& value() & {
-    CHECK(ok()) << "value() of an error Result: " << std::get<Status>(data_).ToString();
+    IMG2CAD_CHECK(ok()) << "value() of an error Result: " << std::get<Status>(data_).ToString();
     return std::get<T>(data_);
   }
   T&& value() && {
-    CHECK(ok()) << "value() of an error Result: " << std::get<Status>(data_).ToString();
+    IMG2CAD_CHECK(ok()) << "value() of an error Result: " << std::get<Status>(data_).ToString();
     return std::get<T>(std::move(data_));
   }
   const T& operator*() const& { return value(); }

@@ -1,6 +1,13 @@
 #include "core/status.h"
 
+#include "core/version.h"
+
 #include <gtest/gtest.h>
+
+// Our checks must not take glog's names: libtorch brings glog's CHECK into the same files.
+#ifdef CHECK
+#error "core/check.h must not define CHECK (glog, via libtorch, defines it)"
+#endif
 
 namespace img2cad::core {
 namespace {
@@ -49,7 +56,14 @@ TEST(StatusDeathTest, ValueOfErrorAborts) {
 
 TEST(CheckDeathTest, PrintsBothValues) {
   int a = 1, b = 2;
-  EXPECT_DEATH(CHECK_EQ(a, b) << "context", "a == b \\(1 vs. 2\\) context");
+  EXPECT_DEATH(IMG2CAD_CHECK_EQ(a, b) << "context", "a == b \\(1 vs. 2\\) context");
+}
+
+TEST(StatusTest, VersionComesFromTheBuild) {
+  // The generated header carries the project() version of CMakeLists.txt.
+  EXPECT_EQ(std::string(kVersion), std::to_string(kVersionMajor) + "." +
+                                       std::to_string(kVersionMinor) + "." +
+                                       std::to_string(kVersionPatch));
 }
 
 }  // namespace

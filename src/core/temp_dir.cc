@@ -15,7 +15,7 @@ TempDir::TempDir(const std::string& tag) {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
   std::filesystem::create_directories(path_, ec);
-  CHECK(!ec) << "cannot create " << path_.string() << ": " << ec.message();
+  IMG2CAD_CHECK(!ec) << "cannot create " << path_.string() << ": " << ec.message();
 }
 
 TempDir::~TempDir() {

@@ -12,7 +12,7 @@ std::array<double, 3> D(const Vec3f& v) { return {v[0], v[1], v[2]}; }
 }  // namespace
 
 void Mesh::Append(const Mesh& other) {
-  CHECK_EQ(triangles.size(), part_ids.size());
+  IMG2CAD_CHECK_EQ(triangles.size(), part_ids.size());
   const auto offset = static_cast<uint32_t>(vertices.size());
   vertices.insert(vertices.end(), other.vertices.begin(), other.vertices.end());
   for (const auto& t : other.triangles)

@@ -78,7 +78,7 @@ KdTree::~KdTree() = default;
 size_t KdTree::size() const { return impl_->points.size(); }
 
 size_t KdTree::Nearest(const Vec3f& q, float* dist_sq) const {
-  CHECK(!impl_->points.empty()) << "Nearest() on an empty tree";
+  IMG2CAD_CHECK(!impl_->points.empty()) << "Nearest() on an empty tree";
   uint32_t index = 0;
   float d = 0;
   nanoflann::KNNResultSet<float, uint32_t> result(1);

@@ -121,7 +121,7 @@ Image ConvertChannels(const Image& img, int channels) {
 }
 
 Image Resize(const Image& img, int w, int h) {
-  CHECK(w > 0 && h > 0);
+  IMG2CAD_CHECK(w > 0 && h > 0);
   Image out(w, h, img.channels);
   const double sx = static_cast<double>(img.width) / w, sy = static_cast<double>(img.height) / h;
   for (int y = 0; y < h; ++y) {

@@ -1,21 +1,20 @@
 #include "pipeline/evaluate.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 #include "cad/model.h"
 #include "core/file_io.h"
 #include "core/json_format.h"
+#include "core/parallel.h"
 #include "core/rng.h"
+#include "dataset/manifest.h"
 #include "eval/metrics.h"
 #include "image/image.h"
-#include "pipeline/manifest.h"
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
 #include "program/structure.h"
@@ -29,7 +28,7 @@ namespace {
 enum class PredState { kValid, kMissing, kInvalid };
 
 struct Scored {
-  const ManifestEntry* entry = nullptr;
+  const dataset::ManifestEntry* entry = nullptr;
   PredState state = PredState::kMissing;
   std::string problem;
   double cd_paper = 0, cd_field = 0, part_accuracy = 0, part_miou = 0;
@@ -45,11 +44,10 @@ std::vector<std::string> Labels(const program::Program& p) {
   return out;
 }
 
-Scored Score(const ManifestEntry& e, const std::string& pred_dir) {
+Scored Score(const dataset::ManifestEntry& e, const std::string& pred_dir) {
   Scored s;
   s.entry = &e;
-  cad::BuildOptions build;
-  build.num_threads = 1;
+  const cad::BuildOptions build;  // workers score in parallel; nested builds stay in budget
   auto gt = program::ReadProgramFile(e.program_path);
   if (!gt.ok()) return s.gt_error = gt.status(), s;
   auto gt_model = cad::BuildModel(*gt, build);
@@ -139,7 +137,7 @@ core::Status WriteGrid(const std::vector<const Scored*>& cases, const EvalOption
   image::Image grid(3 * cell, std::max<int>(1, static_cast<int>(cases.size())) * cell, 3, 255);
   render::Renderer renderer;
   for (size_t row = 0; row < cases.size(); ++row) {
-    const ManifestEntry& e = *cases[row]->entry;
+    const dataset::ManifestEntry& e = *cases[row]->entry;
     std::vector<image::Image> cells;
     auto input = image::ReadImage(e.image_path);
     cells.push_back(input.ok() ? image::Resize(image::ConvertChannels(*input, 3), cell, cell)
@@ -154,8 +152,10 @@ core::Status WriteGrid(const std::vector<const Scored*>& cases, const EvalOption
           RenderRequest req;
           req.size = cell;
           req.clean = true;
-          req.azimuth_deg = e.azimuth_deg;
-          req.elevation_deg = e.elevation_deg;
+          if (e.camera) {
+            req.azimuth_deg = e.camera->azimuth_deg;
+            req.elevation_deg = e.camera->elevation_deg;
+          }
           auto f = RenderModel(*m, req, &renderer);
           if (f.ok()) img = f->rgb;
         }
@@ -199,7 +199,7 @@ std::string Table(const nlohmann::ordered_json& metrics) {
 }  // namespace
 
 core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
-  IMG2CAD_ASSIGN_OR_RETURN(auto entries, ReadManifest(o.data, o.split));
+  IMG2CAD_ASSIGN_OR_RETURN(auto entries, dataset::ReadManifest(o.data, o.split));
   if (entries.empty()) {
     return core::Status(
         core::StatusCode::kInvalidArgument,
@@ -207,15 +207,8 @@ core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
         o.data);
   }
   std::vector<Scored> scored(entries.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < entries.size(); i = next++)
-      scored[i] = Score(entries[i], o.pred_dir);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, o.threads); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
+  core::ParallelFor(entries.size(), o.threads,
+                    [&](size_t i, int) { scored[i] = Score(entries[i], o.pred_dir); });
   for (const Scored& s : scored) {
     if (!s.gt_error.ok()) {
       return core::Status(

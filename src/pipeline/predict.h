@@ -1,37 +1,32 @@
-// Photo in, CAD out: image preprocessing, the retrieval baseline, building, exports and a preview.
+// Photo in, CAD out: read the photo, find the object (find_object.h), run a method (method.h),
+// build the program, write the exports and a preview, and summarise the batch.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "core/status.h"
-#include "retrieval/retrieval.h"
+#include "dataset/manifest.h"
+#include "pipeline/method.h"
 
 namespace img2cad::pipeline {
-
-// Builds a retrieval index from a dataset's images and programs (entries of `split`; all when
-// empty). Entries whose files are missing or unreadable are skipped and counted in `failed`.
-struct IndexReport {
-  int added = 0;
-  int failed = 0;
-  std::vector<std::string> failures;  // "ID: error"
-};
-core::Result<retrieval::Index> BuildIndex(const std::string& dataset, const std::string& split,
-                                          IndexReport* report);
-
-// The index shipped with the repository (models/retrieval/index.bin), found relative to the
-// running binary's source tree or in IMG2CAD_MODELS; empty when none is found.
-std::string DefaultIndexPath();
 
 struct PredictInput {
   std::string image_path;
   std::string name;  // output folder name: the image's stem, or the dataset id
+  // Set for inputs read from a dataset manifest (the ground-truth method needs it).
+  std::optional<dataset::ManifestEntry> sample;
 };
 
 struct PredictOptions {
   std::string out_dir;
   int preview_size = 256;
-  int threads = 2;
+  int threads = 2;  // at most this many inputs at once, within the process budget
+};
+
+// Milliseconds spent in each stage of one input.
+struct StageTimes {
+  double load = 0, find_object = 0, method = 0, build = 0, exports = 0, preview = 0;
 };
 
 struct PredictOutcome {
@@ -39,17 +34,21 @@ struct PredictOutcome {
   std::string image_path;
   bool ok = false;
   std::string error;
-  std::string category;
-  std::string neighbour;  // id of the retrieved training sample
-  double distance = 0;
-  double ms_load = 0, ms_describe = 0, ms_search = 0, ms_build = 0, ms_export = 0, ms_preview = 0;
+  Estimate estimate;  // valid when ok
+  StageTimes ms;
 };
 
-// Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj, preview.png)
-// and writes OUT/summary.json. A failing input (unreadable image, ...) is recorded with its error
-// and the rest go on. Errors: kIo when OUT or the summary cannot be written.
+// Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
+// preview.png) and writes OUT/summary.json:
+//   {"method", "program_version", "inputs", "succeeded", "failed", "results": [{"name", "input",
+//    "status" ("ok"|"failed"), "error" | "category", "confidence", "camera", "details", "files"},
+//    "timing_ms"}]}
+// with the method's own facts under "details". A failing input (unreadable image, a method
+// error) is recorded with its error and the rest go on. The preview is drawn from the estimated
+// camera, or from azimuth 30, elevation 20 when the method gives none. Errors: kIo when OUT or the
+// summary cannot be written.
 core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictInput>& inputs,
-                                                     const retrieval::Index& index,
+                                                     const Method& method,
                                                      const PredictOptions& options);
 
 }  // namespace img2cad::pipeline

@@ -9,8 +9,8 @@ Loop RectLoop(double u0, double v0, double u1, double v1) {
 }
 
 Loop RoundedRectLoop(double u0, double v0, double u1, double v1, double r) {
-  CHECK_GT(r, 0.0);
-  CHECK_LT(2 * r, std::min(u1 - u0, v1 - v0));
+  IMG2CAD_CHECK_GT(r, 0.0);
+  IMG2CAD_CHECK_LT(2 * r, std::min(u1 - u0, v1 - v0));
   return {Line{{u1 - r, v0}},          Arc{{u1, v0 + r}, 90, true}, Line{{u1, v1 - r}},
           Arc{{u1 - r, v1}, 90, true}, Line{{u0 + r, v1}},          Arc{{u0, v1 - r}, 90, true},
           Line{{u0, v0 + r}},          Arc{{u0 + r, v0}, 90, true}};
@@ -19,7 +19,7 @@ Loop RoundedRectLoop(double u0, double v0, double u1, double v1, double r) {
 Loop CircleLoop(double cu, double cv, double radius) { return {Circle{{cu, cv}, radius}}; }
 
 Loop PolygonLoop(const std::vector<Vec2>& points) {
-  CHECK_GE(points.size(), 3u);
+  IMG2CAD_CHECK_GE(points.size(), 3u);
   Loop loop;
   for (size_t i = 1; i <= points.size(); ++i) loop.push_back(Line{points[i % points.size()]});
   return loop;

@@ -59,11 +59,11 @@ std::optional<ArcGeometry> ComputeArc(const Vec2& start, const Arc& arc) {
 }
 
 Vec2 ChainStart(const Loop& loop, size_t i) {
-  CHECK(!loop.empty());
+  IMG2CAD_CHECK(!loop.empty());
   const Curve& prev = loop[(i + loop.size() - 1) % loop.size()];
   if (const auto* l = std::get_if<Line>(&prev)) return l->to;
   const auto* a = std::get_if<Arc>(&prev);
-  CHECK(a != nullptr) << "ChainStart on a circle loop";
+  IMG2CAD_CHECK(a != nullptr) << "ChainStart on a circle loop";
   return a->to;
 }
 

@@ -1,6 +1,9 @@
 #include "program/tokens.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace img2cad::program {
 
@@ -53,6 +56,28 @@ int ArgCount(CommandType type) {
       return 13;
   }
   return 0;
+}
+
+std::string TokensToText(const std::vector<PartTokens>& parts) {
+  std::string out;
+  for (const PartTokens& part : parts) {
+    out += part.label + " " + std::to_string(part.instance) + "\n";
+    for (const Command& c : part.commands) {
+      out += "  ";
+      out += CommandName(c.type);
+      for (int k = 0; k < ArgCount(c.type); ++k) {
+        // Shortest of %.15g and %.17g that reads back exactly.
+        char buf[32];
+        std::snprintf(buf, sizeof(buf), "%.15g", c.args[k]);
+        if (std::strtod(buf, nullptr) != c.args[k])
+          std::snprintf(buf, sizeof(buf), "%.17g", c.args[k]);
+        out += " ";
+        out += buf;
+      }
+      out += "\n";
+    }
+  }
+  return out;
 }
 
 bool IsDiscreteArg(CommandType type, int k) {

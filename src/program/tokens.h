@@ -57,6 +57,11 @@ bool IsDiscreteArg(CommandType type, int k);
 // The token form of every part, in part order.
 std::vector<PartTokens> ToTokens(const Program& program);
 
+// Text form for people, logs and golden files: per part a line "label instance", then one
+// indented line per command with its used arguments ("  Arc 0 30 90 1"), numbers in the
+// shortest form that reads back to the same double. Ends with a newline.
+std::string TokensToText(const std::vector<PartTokens>& parts);
+
 // Rebuilds a program from tokens. Errors (kInvalidArgument, placed "parts[i].commands[k]"):
 // a curve before any SOL, an Extrude with no loop, a sequence that does not end with Extrude,
 // a circle sharing its loop, or a discrete argument out of range. The result is not validated.

@@ -55,5 +55,16 @@ TEST(TokensTest, MalformedSequencesAreRefused) {
             "parts[0].commands[2]: operation must be 0, 1, 2 or 3");
 }
 
+TEST(TokensTest, TextFormListsUsedArgumentsExactly) {
+  Command arc{CommandType::kArc, {}};
+  arc.args = {0.1, 30, 90, 1};
+  Command sol{CommandType::kSol, {}};
+  const std::string text = TokensToText({{"back", 1, {sol, arc}}});
+  EXPECT_EQ(text, "back 1\n  SOL\n  Arc 0.1 30 90 1\n");
+  Command third{CommandType::kLine, {}};
+  third.args[0] = 1.0 / 3.0;
+  EXPECT_EQ(TokensToText({{"leg", 0, {third}}}), "leg 0\n  Line 0.33333333333333331 0\n");
+}
+
 }  // namespace
 }  // namespace img2cad::program

@@ -69,7 +69,7 @@ bool CentreOrderLess(const Vec3& a, const Vec3& b) {
 }
 
 void AssignInstances(const std::vector<Bounds3>& bounds, Program* program) {
-  CHECK_EQ(bounds.size(), program->parts.size());
+  IMG2CAD_CHECK_EQ(bounds.size(), program->parts.size());
   std::map<std::string, std::vector<size_t>> by_label;
   for (size_t i = 0; i < program->parts.size(); ++i) {
     by_label[program->parts[i].label].push_back(i);

@@ -73,7 +73,7 @@ struct Renderer::Impl {
 
 Renderer::Renderer() : impl_(std::make_unique<Impl>()) {
   impl_->device = rtcNewDevice("threads=1");
-  CHECK(impl_->device != nullptr) << "Embree device creation failed";
+  IMG2CAD_CHECK(impl_->device != nullptr) << "Embree device creation failed";
 }
 
 Renderer::~Renderer() { rtcReleaseDevice(impl_->device); }
@@ -86,7 +86,7 @@ core::Result<Frame> Renderer::Render(const geom::Mesh& mesh, const Scene& scene)
   if (cam.width <= 0 || cam.height <= 0 || cam.width > 8192 || cam.height > 8192) {
     return core::Status(core::StatusCode::kInvalidArgument, "image size must be 1..8192 pixels");
   }
-  CHECK_EQ(mesh.triangles.size(), mesh.part_ids.size());
+  IMG2CAD_CHECK_EQ(mesh.triangles.size(), mesh.part_ids.size());
 
   // Scene: the object (geometry 0) and the clutter (geometry 1).
   RTCScene rtc = rtcNewScene(impl_->device);

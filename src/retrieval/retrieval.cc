@@ -6,9 +6,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/file_io.h"
-#include "image/preprocess.h"
+#include "core/json_format.h"
+#include "core/version.h"
 #include "program/vocabulary.h"
 
 namespace img2cad::retrieval {
@@ -56,26 +59,27 @@ class Reader {
 
 }  // namespace
 
-std::vector<float> Describe(const image::Image& img) {
-  const image::Foreground fg = image::FindForeground(img);
-  const image::Crop crop = image::CropToObject(img, fg, 64);
+std::vector<float> Describe(const image::Image& rgb, const image::Image& mask) {
+  IMG2CAD_CHECK(rgb.width == kCropSize && rgb.height == kCropSize && mask.width == kCropSize &&
+                mask.height == kCropSize && mask.channels == 1)
+      << "Describe() needs " << kCropSize << "² crops";
   std::vector<float> d(kDescriptorDim, 0.f);
-  // Silhouette: the 64 x 64 mask averaged down to 32 x 32.
-  const int f = 64 / kSilhouetteSize;
+  // Silhouette: the mask averaged down to 32 x 32.
+  const int f = kCropSize / kSilhouetteSize;
   for (int y = 0; y < kSilhouetteSize; ++y)
     for (int x = 0; x < kSilhouetteSize; ++x) {
       double s = 0;
       for (int dy = 0; dy < f; ++dy)
-        for (int dx = 0; dx < f; ++dx) s += crop.mask.at(x * f + dx, y * f + dy, 0);
+        for (int dx = 0; dx < f; ++dx) s += mask.at(x * f + dx, y * f + dy, 0);
       d[y * kSilhouetteSize + x] = static_cast<float>(s / (255.0 * f * f));
     }
   Normalise(d.data(), kSilhouetteSize * kSilhouetteSize, 1.0);
   // Edge orientation histograms of the grey crop.
-  const image::Image grey = image::ConvertChannels(crop.rgb, 1);
+  const image::Image grey = image::ConvertChannels(rgb, 1);
   float* hog = d.data() + kSilhouetteSize * kSilhouetteSize;
-  const int cell = 64 / kHogCells;
-  for (int y = 1; y < 63; ++y)
-    for (int x = 1; x < 63; ++x) {
+  const int cell = kCropSize / kHogCells;
+  for (int y = 1; y < kCropSize - 1; ++y)
+    for (int x = 1; x < kCropSize - 1; ++x) {
       const double gx = grey.at(x + 1, y, 0) - grey.at(x - 1, y, 0);
       const double gy = grey.at(x, y + 1, 0) - grey.at(x, y - 1, 0);
       const double mag = std::hypot(gx, gy);
@@ -91,7 +95,7 @@ std::vector<float> Describe(const image::Image& img) {
 
 const Entry& Index::Nearest(const std::vector<float>& q, float* distance,
                             const std::string& category) const {
-  CHECK(!entries_.empty()) << "Nearest() on an empty index";
+  IMG2CAD_CHECK(!entries_.empty()) << "Nearest() on an empty index";
   size_t best = entries_.size();
   double best_d = std::numeric_limits<double>::infinity();
   for (size_t i = 0; i < entries_.size(); ++i) {
@@ -106,6 +110,24 @@ const Entry& Index::Nearest(const std::vector<float>& q, float* distance,
   return entries_[best];
 }
 
+std::vector<Index::Neighbour> Index::NearestK(const std::vector<float>& q, size_t k) const {
+  std::vector<Neighbour> all;
+  all.reserve(entries_.size());
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const auto& v = entries_[i].descriptor;
+    double s = 0;
+    for (size_t j = 0; j < v.size() && j < q.size(); ++j) s += (v[j] - q[j]) * (v[j] - q[j]);
+    all.push_back({i, static_cast<float>(std::sqrt(s))});
+  }
+  k = std::min(k, all.size());
+  // Ties go to the earlier entry, as in Nearest().
+  std::partial_sort(all.begin(), all.begin() + k, all.end(), [](const auto& a, const auto& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+  });
+  all.resize(k);
+  return all;
+}
+
 core::Status Index::Save(const std::string& path) const {
   std::string out(kMagic, 8);
   Put(&out, kFormatVersion);
@@ -115,7 +137,7 @@ core::Status Index::Save(const std::string& path) const {
   Put(&out, static_cast<uint32_t>(entries_.size()));
   const auto& cats = program::Categories();
   for (const Entry& e : entries_) {
-    CHECK_EQ(e.descriptor.size(), static_cast<size_t>(kDescriptorDim));
+    IMG2CAD_CHECK_EQ(e.descriptor.size(), static_cast<size_t>(kDescriptorDim));
     Put(&out, static_cast<uint8_t>(std::find(cats.begin(), cats.end(), e.category) - cats.begin()));
     Put(&out, e.azimuth_deg);
     Put(&out, e.elevation_deg);
@@ -205,6 +227,33 @@ core::Result<Index> Index::Load(const std::string& path) {
   }
   if (!r.AtEnd()) return corrupt("", "trailing bytes after the last entry");
   return index;
+}
+
+core::Result<std::string> ModelJson(const Index& index, const IndexProvenance& p) {
+  nlohmann::ordered_json j;
+  j["format"] = "img2cad.model/1";
+  j["name"] = "retrieval";
+  j["description"] = "retrieval baseline: nearest rendered training sample, no learned weights";
+  j["files"] = {{"index", "index.bin"}};
+  j["index_format_version"] = kFormatVersion;
+  j["descriptor_version"] = kDescriptorVersion;
+  j["descriptor_dim"] = kDescriptorDim;
+  j["program_version"] = core::kVersion;
+  j["vocabulary_version"] = program::kVocabularyVersion;
+  std::map<std::string, int> per_category;
+  for (const auto& e : index.entries()) per_category[e.category]++;
+  j["data"] = {{"dataset", p.dataset},
+               {"split", p.split.empty() ? "all" : p.split},
+               {"entries", index.size()},
+               {"per_category", per_category}};
+  if (p.metrics_json.empty()) {
+    j["metrics"] = nullptr;
+  } else {
+    auto m = nlohmann::ordered_json::parse(p.metrics_json, nullptr, false);
+    if (m.is_discarded()) return core::Status(core::StatusCode::kParse, "metrics are not JSON");
+    j["metrics"] = m;
+  }
+  return core::FormatJson(j);
 }
 
 }  // namespace img2cad::retrieval

@@ -8,6 +8,7 @@
 
 #include "core/file_io.h"
 #include "core/temp_dir.h"
+#include "image/preprocess.h"
 
 namespace img2cad::retrieval {
 namespace {
@@ -19,6 +20,12 @@ image::Image Shape(int w, int h, int cx = 64, int cy = 64) {
     for (int x = cx - w / 2; x < cx + w / 2; ++x)
       for (int k = 0; k < 3; ++k) img.at(x, y, k) = 50;
   return img;
+}
+
+// The descriptor of a whole photo, found and cropped as the pipeline does.
+std::vector<float> Describe(const image::Image& photo) {
+  const image::Crop crop = image::CropToObject(photo, image::FindForeground(photo), kCropSize);
+  return retrieval::Describe(crop.rgb, crop.mask);
 }
 
 TEST(DescriptorTest, InvariantToPositionAndScaleButNotShape) {
@@ -49,6 +56,10 @@ TEST(IndexTest, SaveLoadRoundTripAndSearch) {
   float d;
   EXPECT_EQ(loaded->Nearest(Describe(Shape(25, 80)), &d).id, "chair_1");
   EXPECT_EQ(loaded->Nearest(Describe(Shape(25, 80)), &d, "table").id, "table_2");
+  const auto k = loaded->NearestK(Describe(Shape(25, 80)), 5);
+  ASSERT_EQ(k.size(), 2u);
+  EXPECT_EQ(k[0].index, 0u);
+  EXPECT_LE(k[0].distance, k[1].distance);
   // A truncated file names itself and the entry.
   const std::string bytes = core::ReadFile(path).value();
   ASSERT_TRUE(core::WriteFileAtomic(path, bytes.substr(0, bytes.size() - 10)).ok());

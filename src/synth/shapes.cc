@@ -74,7 +74,7 @@ Part Slab(const std::string& label, double z0, double t, std::vector<Loop> loops
 }
 
 Loop ThickPath(const std::vector<Vec2>& path, double t) {
-  CHECK_GE(path.size(), 2u);
+  IMG2CAD_CHECK_GE(path.size(), 2u);
   const size_t n = path.size();
   auto dir = [&](size_t i) {  // unit direction of segment i -> i+1
     const double dx = path[i + 1][0] - path[i][0], dy = path[i + 1][1] - path[i][1];
@@ -112,14 +112,14 @@ Loop ThickPath(const std::vector<Vec2>& path, double t) {
 
 Loop SlotLoop(double cu, double cv, double length, double width) {
   const double r = width / 2, h = length / 2 - r;
-  CHECK_GT(h, 0.0);
+  IMG2CAD_CHECK_GT(h, 0.0);
   return {Line{{cu + h, cv - r}}, Arc{{cu + h, cv + r}, 180, true}, Line{{cu - h, cv + r}},
           Arc{{cu - h, cv - r}, 180, true}};
 }
 
 Loop VSlotLoop(double cu, double cv, double length, double width) {
   const double r = width / 2, h = length / 2 - r;
-  CHECK_GT(h, 0.0);
+  IMG2CAD_CHECK_GT(h, 0.0);
   return {Line{{cu + r, cv + h}}, Arc{{cu - r, cv + h}, 180, true}, Line{{cu - r, cv - h}},
           Arc{{cu + r, cv - h}, 180, true}};
 }

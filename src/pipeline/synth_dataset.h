@@ -9,29 +9,21 @@
 //                       ID.parts.png
 //   failures.jsonl      one line per sample that failed (id, seed, error); absent when none
 //
-// Sample k of a run uses seed (first_seed + k); its id is "<category>_<seed, 8 digits>". The
-// split follows from the seed (kTrainSeeds, ...), so datasets made by different runs never
-// share samples across splits. The same arguments always give byte-identical files, whatever
-// the thread count. Every file is written atomically; a rerun over an existing folder keeps the
-// samples its manifest already lists and makes only the missing ones (resume).
+// Sample k of a run uses seed (first_seed + k); its id is dataset::SampleId and its split follows
+// from the seed (dataset/splits.h), so datasets made by different runs never share samples across
+// splits. Manifest lines are dataset::ManifestEntry (dataset/manifest.h). The same arguments
+// always give byte-identical files, whatever the thread count. Every file is written atomically;
+// a rerun over an existing folder keeps the samples its manifest already lists and makes only the
+// missing ones (resume).
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 
 #include "core/status.h"
+#include "dataset/splits.h"
 
 namespace img2cad::pipeline {
-
-// Seed ranges of the splits: train [0, 1,000,000), val [1,000,000, 1,100,000),
-// test [1,100,000, 1,200,000); seeds beyond are "extra".
-inline constexpr uint64_t kValFirstSeed = 1'000'000;
-inline constexpr uint64_t kTestFirstSeed = 1'100'000;
-inline constexpr uint64_t kExtraFirstSeed = 1'200'000;
-const char* SplitOfSeed(uint64_t seed);
-// First seed of a split name ("train", "val", "test"); false for another name.
-bool SplitFirstSeed(const std::string& split, uint64_t* seed);
 
 struct SynthOptions {
   std::string category;
@@ -39,7 +31,7 @@ struct SynthOptions {
   uint64_t first_seed = 0;
   std::string out_dir;
   int image_size = 128;
-  int threads = 2;
+  int threads = 2;  // at most this many workers, within the process budget (core/parallel.h)
   bool maps = false;
 };
 
@@ -49,13 +41,10 @@ struct SynthReport {
   int failed = 0;   // listed in failures.jsonl
 };
 
-// Progress callback: (done, total), called from the writing thread.
-using ProgressFn = std::function<void(int done, int total)>;
-
 // Writes the dataset. Errors: kInvalidArgument for bad options, kIo when the folder or manifest
 // cannot be written. A sample that fails is recorded in failures.jsonl and counted; the others
 // still run.
 core::Result<SynthReport> WriteSynthDataset(const SynthOptions& options,
-                                            const ProgressFn& progress = {});
+                                            const dataset::ProgressFn& progress = {});
 
 }  // namespace img2cad::pipeline

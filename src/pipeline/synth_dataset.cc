@@ -1,17 +1,17 @@
-#include "pipeline/dataset.h"
+#include "pipeline/synth_dataset.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
 #include "cad/model.h"
 #include "core/file_io.h"
+#include "core/parallel.h"
 #include "core/rng.h"
+#include "dataset/manifest.h"
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
 #include "program/vocabulary.h"
@@ -37,34 +37,24 @@ struct SampleResult {
   std::string manifest_line;  // on success
 };
 
-std::string SampleId(const std::string& category, uint64_t seed) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%s_%08llu", category.c_str(),
-                static_cast<unsigned long long>(seed));
-  return buf;
-}
-
 uint64_t CategoryStream(const std::string& category) {
   const auto& cats = program::Categories();
   return static_cast<uint64_t>(std::find(cats.begin(), cats.end(), category) - cats.begin()) + 1;
 }
 
-double Round3(double v) { return std::round(v * 1000) / 1000; }
-
 // Makes, renders and writes one sample; returns its manifest line.
 SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* renderer) {
   SampleResult r;
   r.seed = seed;
-  r.id = SampleId(o.category, seed);
+  r.id = dataset::SampleId(o.category, seed);
   auto fail = [&](const core::Status& s) {
     r.status = s;
     return r;
   };
   auto sample = synth::Generate(o.category, seed);
   if (!sample.ok()) return fail(sample.status());
-  cad::BuildOptions build;
-  build.num_threads = 1;  // parallelism is across samples
-  auto model = cad::BuildModel(sample->program, build);
+  // Samples run in parallel, so the budget is spent and the parts build on this thread.
+  auto model = cad::BuildModel(sample->program);
   if (!model.ok()) return fail(model.status());
   RenderRequest req;
   req.size = o.image_size;
@@ -85,15 +75,13 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
     return core::OkStatus();
   };
   if (auto s = add_png(image_rel, frame->rgb); !s.ok()) return fail(s);
-  Json maps;
+  dataset::MapPaths maps;
   if (o.maps) {
     const std::string stem = "images/" + r.id;
-    if (auto s = add_png(stem + ".mask.png", frame->mask); !s.ok()) return fail(s);
-    if (auto s = add_png(stem + ".depth.png", render::DepthImage(*frame)); !s.ok()) return fail(s);
-    if (auto s = add_png(stem + ".parts.png", render::PartIdImage(*frame)); !s.ok()) return fail(s);
-    maps = {{"mask", stem + ".mask.png"},
-            {"depth", stem + ".depth.png"},
-            {"parts", stem + ".parts.png"}};
+    maps = {stem + ".mask.png", stem + ".depth.png", stem + ".parts.png"};
+    if (auto s = add_png(maps.mask, frame->mask); !s.ok()) return fail(s);
+    if (auto s = add_png(maps.depth, render::DepthImage(*frame)); !s.ok()) return fail(s);
+    if (auto s = add_png(maps.parts, render::PartIdImage(*frame)); !s.ok()) return fail(s);
   }
   for (const auto& [rel, bytes] : files) {
     if (auto s = core::WriteFileAtomic((fs::path(o.out_dir) / rel).string(), bytes); !s.ok())
@@ -106,24 +94,25 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
   const double deg = 180 / 3.14159265358979;
   double azimuth = std::atan2(dx, -dy) * deg;
   if (azimuth < 0) azimuth += 360;
-  Json line;
-  line["id"] = r.id;
-  line["category"] = o.category;
-  line["seed"] = seed;
-  line["split"] = SplitOfSeed(seed);
-  line["style"] = sample->style;
-  line["symmetry"] = program::SymmetryName(sample->program.symmetry);
-  line["program"] = program_rel;
-  line["image"] = image_rel;
-  line["camera"] = {
-      {"azimuth_deg", Round3(azimuth)},
-      {"elevation_deg", Round3(std::atan2(dz, std::hypot(dx, dy)) * deg)},
-      {"fov_y_deg", Round3(c.fov_y_deg)},
-      {"position_mm", {Round3(c.position[0]), Round3(c.position[1]), Round3(c.position[2])}},
-      {"target_mm", {Round3(c.target[0]), Round3(c.target[1]), Round3(c.target[2])}},
-      {"image_size", o.image_size}};
-  if (o.maps) line["maps"] = maps;
-  r.manifest_line = line.dump();
+  dataset::ManifestEntry entry;
+  entry.id = r.id;
+  entry.category = o.category;
+  entry.seed = seed;
+  entry.split = dataset::SplitOfSeed(seed);
+  entry.style = sample->style;
+  entry.symmetry = program::SymmetryName(sample->program.symmetry);
+  entry.program_path = program_rel;
+  entry.image_path = image_rel;
+  dataset::CameraRecord camera;
+  camera.azimuth_deg = azimuth;
+  camera.elevation_deg = std::atan2(dz, std::hypot(dx, dy)) * deg;
+  camera.fov_y_deg = c.fov_y_deg;
+  camera.position_mm = {c.position[0], c.position[1], c.position[2]};
+  camera.target_mm = {c.target[0], c.target[1], c.target[2]};
+  camera.image_size = o.image_size;
+  entry.camera = camera;
+  if (o.maps) entry.maps = maps;
+  r.manifest_line = dataset::ManifestEntryToJson(entry);
   return r;
 }
 
@@ -161,26 +150,8 @@ core::Status AppendLines(const std::string& path, const std::string& lines) {
 
 }  // namespace
 
-const char* SplitOfSeed(uint64_t seed) {
-  if (seed < kValFirstSeed) return "train";
-  if (seed < kTestFirstSeed) return "val";
-  if (seed < kExtraFirstSeed) return "test";
-  return "extra";
-}
-
-bool SplitFirstSeed(const std::string& split, uint64_t* seed) {
-  if (split == "train")
-    *seed = 0;
-  else if (split == "val")
-    *seed = kValFirstSeed;
-  else if (split == "test")
-    *seed = kTestFirstSeed;
-  else
-    return false;
-  return true;
-}
-
-core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o, const ProgressFn& progress) {
+core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o,
+                                            const dataset::ProgressFn& progress) {
   using core::Status;
   using core::StatusCode;
   if (!program::IsKnownCategory(o.category)) {
@@ -209,28 +180,23 @@ core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o, const Progres
   std::vector<uint64_t> todo;
   for (int k = 0; k < o.count; ++k) {
     const uint64_t seed = o.first_seed + static_cast<uint64_t>(k);
-    if (done.count(SampleId(o.category, seed))) {
+    if (done.count(dataset::SampleId(o.category, seed))) {
       ++report.skipped;
     } else {
       todo.push_back(seed);
     }
   }
-  const int threads = std::max(1, o.threads);
-  std::vector<std::unique_ptr<render::Renderer>> renderers;
-  for (int t = 0; t < threads; ++t) renderers.push_back(std::make_unique<render::Renderer>());
+  // One renderer per worker, made when the worker first needs it.
+  std::vector<std::unique_ptr<render::Renderer>> renderers(core::MaxWorkers(o.threads));
   if (progress) progress(report.skipped, o.count);
   for (size_t begin = 0; begin < todo.size(); begin += kChunk) {
     const size_t end = std::min(todo.size(), begin + kChunk);
     std::vector<SampleResult> results(end - begin);
-    std::atomic<size_t> next{begin};
-    auto worker = [&](int t) {
-      for (size_t i = next++; i < end; i = next++)
-        results[i - begin] = MakeSample(o, todo[i], renderers[t].get());
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-    worker(0);
-    for (auto& th : pool) th.join();
+    core::ParallelFor(end - begin, o.threads, [&](size_t k, int worker) {
+      auto& renderer = renderers[worker];
+      if (!renderer) renderer = std::make_unique<render::Renderer>();
+      results[k] = MakeSample(o, todo[begin + k], renderer.get());
+    });
     std::string lines, failed;
     for (const SampleResult& r : results) {
       if (r.status.ok()) {

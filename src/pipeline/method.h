@@ -1,0 +1,80 @@
+// The seam between finding the object and building the CAD model: a Method turns the found object
+// into an Estimate (a program, its category, a confidence and, when it knows one, the camera).
+//
+//   predict = read photo -> FindObject (find_object.h) -> Method::Run -> build -> exports/preview
+//
+// Methods are created by name from one registry (`img2cad predict --method NAME`):
+//   retrieval     the nearest rendered training sample (models/retrieval/index.bin)
+//   ground-truth  the dataset's own program (inputs from a manifest only): the noise floor
+// Method-specific facts (the retrieved sample, a beam's log-probabilities) go in `details`, which
+// `predict` writes to summary.json beside the common fields.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "dataset/manifest.h"
+#include "pipeline/find_object.h"
+#include "program/program.h"
+
+namespace img2cad::pipeline {
+
+struct MethodInput {
+  std::string name;        // the output's name: the photo's stem or the dataset id
+  std::string image_path;  // for messages
+  const ObjectImage* object = nullptr;
+  // Set for inputs read from a dataset manifest: its record (ground-truth program path, camera).
+  const dataset::ManifestEntry* sample = nullptr;
+};
+
+struct ViewEstimate {
+  double azimuth_deg = 0;  // DESIGN §3: 0 looks at the front from -y, growing toward +x
+  double elevation_deg = 0;
+};
+
+struct Estimate {
+  program::Program program;
+  std::string category;
+  // In [0, 1]: how sure the method is of this program (each method documents its meaning).
+  double confidence = 0;
+  std::optional<ViewEstimate> camera;
+  nlohmann::ordered_json details = nlohmann::ordered_json::object();
+};
+
+class Method {
+ public:
+  virtual ~Method() = default;
+  virtual std::string name() const = 0;
+  // Whether Run may be called from several threads at once (otherwise inputs run one by one).
+  virtual bool thread_safe() const { return true; }
+  // Errors: the method cannot handle this input (kInvalidArgument), or its model fails.
+  virtual core::Result<Estimate> Run(const MethodInput& input) const = 0;
+};
+
+// What a method may need to start: each takes its model from the models root
+// (core/model_locator.h) unless a path is given here.
+struct MethodConfig {
+  std::string retrieval_index;  // retrieval: index.bin; default models/retrieval/index.bin
+};
+
+struct MethodInfo {
+  std::string name;
+  std::string description;
+};
+
+// The registered methods, in the order `--help` lists them.
+const std::vector<MethodInfo>& RegisteredMethods();
+
+// Creates a method by name. Errors: kNotFound for an unknown name (the message lists the known
+// ones), or the method's own start-up error (a missing or corrupt model file, named).
+core::Result<std::unique_ptr<Method>> CreateMethod(const std::string& name,
+                                                   const MethodConfig& config);
+
+// "retrieval, ground-truth": the registered names for messages.
+std::string MethodNamesText();
+
+}  // namespace img2cad::pipeline

@@ -1,0 +1,108 @@
+#include "pipeline/method.h"
+
+#include <gtest/gtest.h>
+
+#include "core/file_io.h"
+#include "core/temp_dir.h"
+#include "pipeline/find_object.h"
+#include "pipeline/retrieval_method.h"
+#include "program/json_io.h"
+
+namespace img2cad::pipeline {
+namespace {
+
+const std::string kExamples = std::string(IMG2CAD_SOURCE_DIR) + "/examples/";
+
+// A dark box on a light backdrop.
+image::Image Photo(int w, int h) {
+  image::Image img(96, 96, 3, 220);
+  for (int y = 48 - h / 2; y < 48 + h / 2; ++y)
+    for (int x = 48 - w / 2; x < 48 + w / 2; ++x)
+      for (int c = 0; c < 3; ++c) img.at(x, y, c) = 40;
+  return img;
+}
+
+TEST(MethodRegistryTest, KnowsItsMethodsAndRefusesOthers) {
+  std::vector<std::string> names;
+  for (const auto& m : RegisteredMethods()) names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"retrieval", "ground-truth"}));
+  auto bad = CreateMethod("magic", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), core::StatusCode::kNotFound);
+  EXPECT_NE(bad.status().message().find("retrieval, ground-truth"), std::string::npos);
+}
+
+TEST(FindObjectTest, FindsTheBoxAndRefusesTinyPhotos) {
+  auto object = FindObject(Photo(30, 60), "box.png");
+  ASSERT_TRUE(object.ok());
+  EXPECT_TRUE(object->foreground().found);
+  EXPECT_NEAR(object->foreground().x1 - object->foreground().x0, 30, 2);
+  const image::Crop crop = object->Crop(64);
+  EXPECT_EQ(crop.rgb.width, 64);
+  EXPECT_EQ(crop.mask.channels, 1);
+  auto tiny = FindObject(image::Image(4, 40, 3, 0), "tiny.png");
+  ASSERT_FALSE(tiny.ok());
+  EXPECT_EQ(tiny.status().file(), "tiny.png");
+}
+
+TEST(GroundTruthMethodTest, ReturnsTheSampleProgramAndNeedsASample) {
+  auto method = CreateMethod("ground-truth", {});
+  ASSERT_TRUE(method.ok());
+  auto object = FindObject(Photo(30, 60));
+  ASSERT_TRUE(object.ok());
+  MethodInput in;
+  in.image_path = "photo.png";
+  in.object = &*object;
+  EXPECT_EQ((*method)->Run(in).status().code(), core::StatusCode::kInvalidArgument);
+  dataset::ManifestEntry sample;
+  sample.category = "table";
+  sample.program_path = kExamples + "table.json";
+  sample.camera = dataset::CameraRecord{};
+  sample.camera->azimuth_deg = 40;
+  in.sample = &sample;
+  auto e = (*method)->Run(in);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->category, "table");
+  EXPECT_EQ(e->confidence, 1);
+  ASSERT_TRUE(e->camera.has_value());
+  EXPECT_EQ(e->camera->azimuth_deg, 40);
+  EXPECT_EQ(program::ProgramToJson(e->program),
+            program::ProgramToJson(program::ReadProgramFile(sample.program_path).value()));
+}
+
+TEST(RetrievalMethodTest, ReturnsTheNearestProgramWithVotes) {
+  core::TempDir dir("retrieval_method");
+  retrieval::Index index;
+  auto describe = [](const image::Image& photo) {
+    const auto crop = FindObject(photo).value().Crop(retrieval::kCropSize);
+    return retrieval::Describe(crop.rgb, crop.mask);
+  };
+  const std::string chair = core::ReadFile(kExamples + "chair.json").value();
+  const std::string table = core::ReadFile(kExamples + "table.json").value();
+  index.Add({"chair_1", "chair", 10, 20, describe(Photo(20, 70)), chair});
+  index.Add({"table_1", "table", 30, 15, describe(Photo(80, 30)), table});
+  index.Add({"table_2", "table", 30, 15, describe(Photo(70, 36)), table});
+  const std::string path = (dir.path() / "index.bin").string();
+  ASSERT_TRUE(index.Save(path).ok());
+
+  MethodConfig config;
+  config.retrieval_index = (dir.path() / "missing.bin").string();
+  EXPECT_EQ(CreateMethod("retrieval", config).status().code(), core::StatusCode::kNotFound);
+  config.retrieval_index = path;
+  auto method = CreateMethod("retrieval", config);
+  ASSERT_TRUE(method.ok()) << method.status().ToString();
+  auto object = FindObject(Photo(76, 32));
+  ASSERT_TRUE(object.ok());
+  MethodInput in;
+  in.object = &*object;
+  auto e = (*method)->Run(in);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->category, "table");
+  EXPECT_NEAR(e->confidence, 2.0 / 3.0, 1e-9);  // two of the three voters are tables
+  EXPECT_EQ(e->details["retrieved"].get<std::string>().rfind("table_", 0), 0u);
+  ASSERT_TRUE(e->camera.has_value());
+  EXPECT_EQ(e->camera->azimuth_deg, 30);
+}
+
+}  // namespace
+}  // namespace img2cad::pipeline

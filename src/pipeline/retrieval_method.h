@@ -1,0 +1,26 @@
+// The retrieval baseline as a pipeline method (method.h), and the index it searches.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "retrieval/retrieval.h"
+
+namespace img2cad::pipeline {
+
+// Builds a retrieval index from a dataset's images and programs (entries of `split`; all when
+// empty), each image going through FindObject as in `predict`. Entries whose files are missing
+// or unreadable are skipped and counted in `failed`.
+struct IndexReport {
+  int added = 0;
+  int failed = 0;
+  std::vector<std::string> failures;  // "ID: error"
+};
+core::Result<retrieval::Index> BuildIndex(const std::string& dataset, const std::string& split,
+                                          IndexReport* report);
+
+// How many nearest samples vote for the retrieval method's confidence.
+inline constexpr int kRetrievalVoters = 10;
+
+}  // namespace img2cad::pipeline
