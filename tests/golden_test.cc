@@ -13,6 +13,7 @@
 #include "core/file_io.h"
 #include "program/json_io.h"
 #include "program/structure.h"
+#include "program/structure_tokens.h"
 #include "program/tokens.h"
 #include "synth/generator.h"
 
@@ -49,6 +50,10 @@ TEST_P(GoldenTest, ExampleOutputs) {
   ExpectGolden(name + ".program.json", program::ProgramToJson(*p));
   ExpectGolden(name + ".structure.txt", program::StructureToText(program::StructureOf(*p)));
   ExpectGolden(name + ".tokens.txt", program::TokensToText(program::ToTokens(*p)));
+  auto structure_tokens = program::EncodeStructure(program::StructureOf(*p));
+  ASSERT_TRUE(structure_tokens.ok()) << structure_tokens.status().ToString();
+  ExpectGolden(name + ".structure_tokens.txt",
+               program::StructureTokensToText(*structure_tokens) + "\n");
   auto m = cad::BuildModel(*p);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   ExpectGolden(name + ".summary.json", cad::ModelSummaryJson(*m));

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "cad/model.h"
 #include "program/json_io.h"
 #include "program/structure.h"
+#include "program/structure_tokens.h"
 #include "program/validate.h"
 
 namespace img2cad::synth {
@@ -67,6 +69,24 @@ TEST_P(GeneratorTest, LabelsComeFromTheVocabulary) {
     EXPECT_EQ(s->program.category, GetParam());
     EXPECT_TRUE(program::Validate(s->program).ok());
   }
+}
+
+// Stage 1 writes structures in the token language: everything the generators make must be
+// expressible in it, well inside its length limit.
+TEST_P(GeneratorTest, StructuresFitTheTokenLanguage) {
+  size_t longest = 0;
+  for (uint64_t seed = 0; seed < 400; ++seed) {
+    auto s = Generate(GetParam(), seed);
+    ASSERT_TRUE(s.ok());
+    const program::Structure st = program::StructureOf(s->program);
+    auto tokens = program::EncodeStructure(st);
+    ASSERT_TRUE(tokens.ok()) << "seed " << seed << ": " << tokens.status().ToString();
+    longest = std::max(longest, tokens->size());
+    auto back = program::DecodeStructure(*tokens);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(program::StructureKey(*back), program::StructureKey(st));
+  }
+  EXPECT_LT(longest, static_cast<size_t>(program::kMaxStructureTokens) * 3 / 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Categories, GeneratorTest, ::testing::Values("chair", "table", "storage"));
