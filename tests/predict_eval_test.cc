@@ -1,6 +1,7 @@
 // `predict`, `index` and `eval` end to end through the binary, on a small dataset made once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -107,6 +108,57 @@ TEST_F(PredictEvalTest, MissingOrCorruptIndexIsAClearError) {
             1);
   EXPECT_NE(err.find("bad magic"), std::string::npos) << err;
   EXPECT_EQ(RunCli("predict x.png --method magic -o " + (dir_ / "o").string()), 2);
+}
+
+// Stage 1 end to end: train a few steps, kill-and-resume, predict with the learned method and
+// score it, all through the binary. (The numbers are meaningless; the plumbing is the point.)
+TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
+  const std::string work = (dir_ / "ts_work").string(), model = (dir_ / "ts_model").string();
+  const std::string args = "train structure --train " + (dir_ / "train").string() + " --val " +
+                           (dir_ / "train").string() + " --work " + work + " --out " + model +
+                           " --batch 4 --image-size 64 --checkpoint-every 1 --eval-every 1000 "
+                           "--threads 1 --steps ";
+  std::string err;
+  ASSERT_EQ(RunCli(args + "2", &err), 0) << err;
+  ASSERT_EQ(RunCli(args + "3", &err), 0) << err;  // resumes from step 2
+  const std::string log = ReadFile(work + "/log.csv").value();
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4) << log;  // header + steps 1, 2, 3
+  EXPECT_TRUE(fs::exists(work + "/curve.png"));
+  const auto card = nlohmann::json::parse(ReadFile(model + "/model.json").value());
+  EXPECT_EQ(card["name"], "structure");
+  EXPECT_EQ(card["training"]["steps"], 3);
+
+  const fs::path out = dir_ / "pred_learned";
+  ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
+                       " --method learned --threads 1 --structure-model " + model + " --index " +
+                       Index() + " -o " + out.string(),
+                   &err),
+            0)
+      << err;
+  EXPECT_TRUE(fs::exists(out / "chair_01100000" / "structure.json"));
+  const auto summary = nlohmann::json::parse(ReadFile((out / "summary.json").string()).value());
+  EXPECT_EQ(summary["method"], "learned");
+  EXPECT_TRUE(summary["results"][0]["details"].contains("stage2"));
+  ASSERT_EQ(RunCli("eval --data " + (dir_ / "test").string() + " --pred " + out.string() +
+                       " --out " + (dir_ / "report_learned").string(),
+                   &err),
+            0)
+      << err;
+  const std::string report = ReadFile((dir_ / "report_learned" / "report.md").string()).value();
+  EXPECT_NE(report.find("Category confusion"), std::string::npos);
+
+  // Bad inputs: a crop size that is not a multiple of 32, a missing dataset, a missing model.
+  EXPECT_EQ(RunCli("train structure --train x --val y --image-size 100"), 2);
+  EXPECT_EQ(RunCli("train structure --train /nonexistent --val /nonexistent --work " + work +
+                       "_2 --out " + model + "_2",
+                   &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("predict x.png --method learned --structure-model /nonexistent -o " +
+                       (dir_ / "o2").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent/model.json"), std::string::npos) << err;
 }
 
 nlohmann::json Metrics(const fs::path& report) {

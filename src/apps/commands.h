@@ -7,6 +7,7 @@
 
 #include "cad/model.h"
 #include "core/status.h"
+#include "nn/train_structure.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/predict.h"
 #include "pipeline/render_program.h"
@@ -79,5 +80,6 @@ int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet);
 int RunIndex(const IndexArgs& a);
 int RunPredict(PredictArgs a);
 int RunEval(const pipeline::EvalOptions& o);
+int RunTrainStructure(const nn::TrainStructureOptions& o);
 
 }  // namespace img2cad::apps

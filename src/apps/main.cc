@@ -2,6 +2,7 @@
 // function (apps/commands.h). Exit codes (DESIGN §5): 0 success, 1 failure (bad input,
 // geometry, i/o), 2 usage error, 3 a batch finished with some failed items.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 
 #include "apps/commands.h"
 #include "core/model_locator.h"
@@ -142,6 +143,8 @@ int main(int argc, char** argv) {
   for (const auto& m : pipeline::RegisteredMethods())
     method_help += "\n  " + m.name + ": " + m.description;
   predict_cmd->add_option("--method", predict_args.method, method_help)->capture_default_str();
+  predict_cmd->add_option("--structure-model", predict_args.method_config.structure_model,
+                          "stage-1 model folder for --method learned (default: MODELS/structure)");
   predict_cmd->add_option("--index", predict_args.method_config.retrieval_index,
                           "retrieval index (default: MODELS/retrieval/index.bin)");
   predict_cmd->add_option(
@@ -184,6 +187,52 @@ int main(int argc, char** argv) {
   threads_option(eval_cmd);
   eval_cmd->footer(kExitCodesHelp);
 
+  nn::TrainStructureOptions train_structure;
+  CLI::App* train_cmd = app.add_subcommand("train", "Train img2cad's networks.");
+  train_cmd->require_subcommand(1);
+  CLI::App* train_structure_cmd = train_cmd->add_subcommand(
+      "structure", "Train stage 1 (photo -> structure) on synthetic datasets.");
+  train_structure_cmd
+      ->add_option("--train", train_structure.train_data, "dataset folder with a train split")
+      ->required();
+  train_structure_cmd
+      ->add_option("--val", train_structure.val_data, "dataset folder with a val split")
+      ->required();
+  train_structure_cmd
+      ->add_option("--work", train_structure.work_dir,
+                   "checkpoints, log.csv and curve.png; a rerun resumes from its checkpoint")
+      ->capture_default_str();
+  train_structure_cmd->add_option("--out", train_structure.out_dir, "the finished model")
+      ->capture_default_str();
+  train_structure_cmd->add_option("--steps", train_structure.steps, "optimiser steps")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train_structure_cmd->add_option("--batch", train_structure.batch, "samples per step")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  train_structure_cmd->add_option("--lr", train_structure.learning_rate, "peak learning rate")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train_structure_cmd->add_option("--seed", train_structure.seed, "seed")->capture_default_str();
+  train_structure_cmd
+      ->add_option("--image-size", train_structure.config.image_size,
+                   "crop size the network reads (a multiple of 32)")
+      ->capture_default_str()
+      ->check(CLI::Range(32, 512));
+  train_structure_cmd
+      ->add_option("--eval-every", train_structure.eval_every, "steps between validation decodes")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train_structure_cmd
+      ->add_option("--checkpoint-every", train_structure.checkpoint_every,
+                   "steps between checkpoints")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train_structure_cmd->add_option("--limit", train_structure.train_limit,
+                                  "use at most this many training samples (overfit checks)");
+  threads_option(train_structure_cmd);
+  train_structure_cmd->footer(kExitCodesHelp);
+
   std::string labels_category;
   bool labels_json = false;
   CLI::App* labels_cmd = app.add_subcommand("labels", "Print the part-label vocabularies.");
@@ -213,6 +262,14 @@ int main(int argc, char** argv) {
   if (*predict_cmd) return RunPredict(predict_args);
   if (*index_cmd) return RunIndex(index_args);
   if (*eval_cmd) return RunEval(eval_options);
+  if (*train_structure_cmd) {
+    if (train_structure.config.image_size % 32) {
+      std::fprintf(stderr, "img2cad train structure: --image-size must be a multiple of 32\n");
+      return kExitUsage;
+    }
+    for (int i = 0; i < argc; ++i) train_structure.command += (i ? " " : "") + std::string(argv[i]);
+    return RunTrainStructure(train_structure);
+  }
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;
     if (*el_opt) render_args.request.elevation_deg = elevation;

@@ -18,6 +18,7 @@
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
 #include "program/structure.h"
+#include "program/vocabulary.h"
 
 namespace img2cad::pipeline {
 
@@ -33,6 +34,7 @@ struct Scored {
   std::string problem;
   double cd_paper = 0, cd_field = 0, part_accuracy = 0, part_miou = 0;
   bool structure_exact = false;
+  std::string pred_category;  // empty when missing or unreadable
   double label_f1 = 0;
   int part_count_error = 0;
   core::Status gt_error;
@@ -60,7 +62,19 @@ Scored Score(const dataset::ManifestEntry& e, const std::string& pred_dir) {
   s.state = PredState::kInvalid;
   auto pred = program::ReadProgramFile(pred_path);
   if (!pred.ok()) return s.problem = pred.status().ToString(), s;
-  const auto st = eval::CompareStructure(program::StructureOf(*gt), program::StructureOf(*pred));
+  // A method that reads the structure apart from the numbers (stage 1) writes it beside the
+  // program; the structure metrics score that, the geometry metrics the program.
+  program::Structure pred_structure = program::StructureOf(*pred);
+  const std::string structure_path = (fs::path(pred_dir) / e.id / "structure.json").string();
+  if (fs::exists(structure_path)) {
+    auto text = core::ReadFile(structure_path);
+    auto parsed = text.ok() ? program::ParseStructure(*text, structure_path)
+                            : core::Result<program::Structure>(text.status());
+    if (!parsed.ok()) return s.problem = parsed.status().ToString(), s;
+    pred_structure = std::move(parsed).value();
+  }
+  s.pred_category = pred_structure.category;
+  const auto st = eval::CompareStructure(program::StructureOf(*gt), pred_structure);
   s.structure_exact = st.exact;
   s.label_f1 = st.label_f1;
   s.part_count_error = st.part_count_error;
@@ -90,10 +104,11 @@ double Round(double v) { return std::round(v * 1e6) / 1e6; }
 
 nlohmann::ordered_json Aggregate(const std::vector<const Scored*>& group) {
   std::vector<double> cdp, cdf;
-  double acc = 0, miou = 0, exact = 0, f1 = 0, count_err = 0;
+  double acc = 0, miou = 0, exact = 0, f1 = 0, count_err = 0, category = 0;
   int valid = 0, missing = 0, invalid = 0;
   for (const Scored* s : group) {
     exact += s->structure_exact;
+    category += s->pred_category == s->entry->category;
     f1 += s->label_f1;
     count_err += s->part_count_error;
     if (s->state == PredState::kMissing) ++missing;
@@ -122,6 +137,7 @@ nlohmann::ordered_json Aggregate(const std::vector<const Scored*>& group) {
   j["structure_exact"] = Round(n ? exact / n : 0);
   j["part_label_f1"] = Round(n ? f1 / n : 0);
   j["part_count_error"] = Round(n ? count_err / n : 0);
+  j["category_accuracy"] = Round(n ? category / n : 0);
   j["n"] = group.size();
   j["n_valid"] = valid;
   j["n_missing"] = missing;
@@ -171,23 +187,45 @@ core::Status WriteGrid(const std::vector<const Scored*>& cases, const EvalOption
   return image::WritePng(path, grid);
 }
 
+// Category confusion: rows are the true categories, columns what the predictions said.
+std::string Confusion(const std::vector<Scored>& scored) {
+  std::map<std::string, std::map<std::string, int>> counts;
+  std::vector<std::string> columns = program::Categories();
+  columns.push_back("none");
+  for (const Scored& s : scored)
+    counts[s.entry->category][s.pred_category.empty() ? "none" : s.pred_category]++;
+  std::ostringstream md;
+  md << "Category confusion (rows: true category; columns: predicted; none: missing or "
+        "unreadable):\n\n| true \\ predicted |";
+  for (const auto& c : columns) md << " " << c << " |";
+  md << "\n|---|";
+  for (size_t i = 0; i < columns.size(); ++i) md << "---|";
+  md << "\n";
+  for (const auto& [truth, row] : counts) {
+    md << "| " << truth << " |";
+    for (const auto& c : columns) md << " " << (row.count(c) ? row.at(c) : 0) << " |";
+    md << "\n";
+  }
+  return md.str();
+}
+
 std::string Table(const nlohmann::ordered_json& metrics) {
   std::ostringstream md;
   md << "| group | n | valid | CD paper mean | CD paper median | CD field mean (x10³) | CD field "
         "median | "
-        "part acc. | part mIoU | structure exact | label F1 | part-count error |\n";
-  md << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "part acc. | part mIoU | structure exact | label F1 | part-count error | category acc. |\n";
+  md << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   auto row = [&](const std::string& name, const nlohmann::ordered_json& m) {
     char buf[512];
     std::snprintf(buf, sizeof(buf),
                   "| %s | %d | %.1f%% | %.4f | %.4f | %.3f | %.3f | %.1f%% | %.1f%% | %.1f%% | "
-                  "%.3f | %.2f |\n",
+                  "%.3f | %.2f | %.1f%% |\n",
                   name.c_str(), m["n"].get<int>(), 100 * m["validity"].get<double>(),
                   m["cd_paper_mean"].get<double>(), m["cd_paper_median"].get<double>(),
                   m["cd_field_mean"].get<double>(), m["cd_field_median"].get<double>(),
                   100 * m["part_accuracy"].get<double>(), 100 * m["part_miou"].get<double>(),
                   100 * m["structure_exact"].get<double>(), m["part_label_f1"].get<double>(),
-                  m["part_count_error"].get<double>());
+                  m["part_count_error"].get<double>(), 100 * m["category_accuracy"].get<double>());
     md << buf;
   };
   for (auto it = metrics["per_category"].begin(); it != metrics["per_category"].end(); ++it)
@@ -263,7 +301,8 @@ core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
         "distances; field: 8,192 points, ground-truth unit cube, squared, x10³), over valid "
         "predictions "
         "only. Structure metrics count a missing or invalid prediction as zero.\n\n"
-     << Table(metrics) << "\n";
+     << Table(metrics) << "\n"
+     << Confusion(scored) << "\n";
   for (const char* name : {"best", "median", "worst"}) {
     if (!grids.count(name)) continue;
     md << "## " << name << " cases (input | ground truth | prediction)\n\n![" << name << "]("

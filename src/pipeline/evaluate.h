@@ -7,9 +7,12 @@
 //
 // REPORT/metrics.json: {"overall": {...}, "per_category": {"chair": {...}, ...}} with the keys
 // cd_paper_mean, cd_paper_median, cd_field_mean, cd_field_median, validity, part_accuracy,
-// part_miou, structure_exact, part_label_f1, part_count_error, n, n_valid, n_missing, n_invalid.
-// REPORT/report.md: the tables, and picture grids (input | ground truth | prediction) of the
-// best, median and worst cases by paper Chamfer distance (REPORT/best.png, ...).
+// part_miou, structure_exact, part_label_f1, part_count_error, category_accuracy, n, n_valid,
+// n_missing, n_invalid. Structure metrics and the category come from PRED/<id>/structure.json when
+// a method wrote one (stage 1's own structure), else from the program.
+// REPORT/report.md: the tables, a category confusion table, and picture grids (input | ground truth
+// | prediction) of the best, median and worst cases by paper Chamfer distance (REPORT/best.png,
+// ...).
 #pragma once
 
 #include <string>

@@ -17,6 +17,10 @@ const std::vector<Registration>& Registry() {
   static const std::vector<Registration> registry = {
       {{"retrieval", "the nearest rendered training sample (models/retrieval/index.bin)"},
        &internal::MakeRetrievalMethod},
+      {{"learned",
+        "stage 1 network reads the structure (models/structure); numbers from the retrieval "
+        "sample or generated program with that structure until stage 2 lands"},
+       &internal::MakeLearnedMethod},
       {{"ground-truth",
         "the dataset's own program, for --manifest inputs: the evaluation's noise floor"},
        &internal::MakeGroundTruthMethod},

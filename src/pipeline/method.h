@@ -5,6 +5,8 @@
 //
 // Methods are created by name from one registry (`img2cad predict --method NAME`):
 //   retrieval     the nearest rendered training sample (models/retrieval/index.bin)
+//   learned       stage 1 (models/structure) reads the structure; numbers from a placeholder
+//                 stage 2 until TrAssembler lands (learned_method.cc)
 //   ground-truth  the dataset's own program (inputs from a manifest only): the noise floor
 // Method-specific facts (the retrieved sample, a beam's log-probabilities) go in `details`, which
 // `predict` writes to summary.json beside the common fields.
@@ -20,6 +22,7 @@
 #include "dataset/manifest.h"
 #include "pipeline/find_object.h"
 #include "program/program.h"
+#include "program/structure.h"
 
 namespace img2cad::pipeline {
 
@@ -42,6 +45,9 @@ struct Estimate {
   // In [0, 1]: how sure the method is of this program (each method documents its meaning).
   double confidence = 0;
   std::optional<ViewEstimate> camera;
+  // The structure the method read, when it reads one apart from the program (stage 1); predict
+  // writes it as structure.json and eval scores the structure metrics from it.
+  std::optional<program::Structure> structure;
   nlohmann::ordered_json details = nlohmann::ordered_json::object();
 };
 
@@ -59,6 +65,7 @@ class Method {
 // (core/model_locator.h) unless a path is given here.
 struct MethodConfig {
   std::string retrieval_index;  // retrieval: index.bin; default models/retrieval/index.bin
+  std::string structure_model;  // learned: model folder; default models/structure
 };
 
 struct MethodInfo {

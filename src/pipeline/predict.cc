@@ -15,6 +15,7 @@
 #include "pipeline/find_object.h"
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
+#include "program/structure.h"
 
 namespace img2cad::pipeline {
 
@@ -73,6 +74,13 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
       !s.ok()) {
     return fail(s);
   }
+  if (r.estimate.structure) {
+    if (auto s = core::WriteFileAtomic((dir / "structure.json").string(),
+                                       program::StructureToJson(*r.estimate.structure));
+        !s.ok()) {
+      return fail(s);
+    }
+  }
   r.ms.exports = clock.Lap();
   RenderRequest req;
   req.size = o.preview_size;
@@ -109,6 +117,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     j["details"] = e.details;
     j["files"] = {"program.json", "model.step", "model.glb",  "model.stl",
                   "model.obj",    "model.mtl",  "preview.png"};
+    if (e.structure) j["files"].push_back("structure.json");
   }
   j["timing_ms"] = {
       {"load", Round(r.ms.load, 100)},      {"find_object", Round(r.ms.find_object, 100)},

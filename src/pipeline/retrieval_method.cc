@@ -16,12 +16,12 @@
 
 namespace img2cad::pipeline {
 
-namespace {
-
 std::vector<float> DescribeObject(const ObjectImage& object) {
   const image::Crop crop = object.Crop(retrieval::kCropSize);
   return retrieval::Describe(crop.rgb, crop.mask);
 }
+
+namespace {
 
 class RetrievalMethod final : public Method {
  public:

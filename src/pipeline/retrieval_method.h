@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "pipeline/find_object.h"
 #include "retrieval/retrieval.h"
 
 namespace img2cad::pipeline {
@@ -19,6 +20,9 @@ struct IndexReport {
 };
 core::Result<retrieval::Index> BuildIndex(const std::string& dataset, const std::string& split,
                                           IndexReport* report);
+
+// The retrieval descriptor of a found object (its kCropSize crop).
+std::vector<float> DescribeObject(const ObjectImage& object);
 
 // How many nearest samples vote for the retrieval method's confidence.
 inline constexpr int kRetrievalVoters = 10;

@@ -1,0 +1,107 @@
+#include "nn/structure_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+#include "core/file_io.h"
+#include "core/parallel.h"
+#include "dataset/manifest.h"
+#include "program/json_io.h"
+#include "program/structure_tokens.h"
+
+namespace img2cad::nn {
+
+namespace {
+
+uint8_t Clamp255(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
+
+}  // namespace
+
+core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
+                                                                const std::string& split, int limit,
+                                                                LoadReport* report) {
+  IMG2CAD_ASSIGN_OR_RETURN(auto entries, dataset::ReadManifest(dataset, split));
+  if (limit > 0 && static_cast<int>(entries.size()) > limit) {
+    // An even share of each category, in manifest order.
+    std::map<std::string, std::vector<dataset::ManifestEntry>> by_category;
+    for (auto& e : entries) by_category[e.category].push_back(std::move(e));
+    entries.clear();
+    const size_t share = static_cast<size_t>(limit) / by_category.size();
+    for (auto& [cat, list] : by_category)
+      for (size_t i = 0; i < list.size() && i < share; ++i) entries.push_back(std::move(list[i]));
+  }
+  std::vector<StructureSample> samples(entries.size());
+  std::vector<core::Status> status(entries.size());
+  core::ParallelFor(entries.size(), 0, [&](size_t i, int) {
+    const auto& e = entries[i];
+    auto fail = [&](const core::Status& s) { status[i] = s; };
+    auto img = image::ReadImage(e.image_path);
+    if (!img.ok()) return fail(img.status());
+    auto program = program::ReadProgramFile(e.program_path);
+    if (!program.ok()) return fail(program.status());
+    auto tokens = program::EncodeStructure(program::StructureOf(*program));
+    if (!tokens.ok()) return fail(tokens.status().WithFile(e.program_path));
+    StructureSample& s = samples[i];
+    s.id = e.id;
+    s.category = e.category;
+    s.foreground = image::FindForeground(*img);
+    s.photo = std::move(img).value();
+    s.tokens = std::move(tokens).value();
+  });
+  std::vector<StructureSample> out;
+  out.reserve(samples.size());
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (!status[i].ok()) {
+      ++report->failed;
+      report->failures.push_back(entries[i].id + ": " + status[i].ToString());
+      continue;
+    }
+    ++report->loaded;
+    out.push_back(std::move(samples[i]));
+  }
+  return out;
+}
+
+image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng) {
+  if (rng == nullptr) return image::CropToObject(s.photo, s.foreground, size).rgb;
+  // Crop jitter: the found box moves by up to 6% of its size, grows or shrinks by up to 10%,
+  // and the margin varies around predict's 8%.
+  image::Foreground fg = s.foreground;
+  const double w = fg.x1 - fg.x0, h = fg.y1 - fg.y0, side = std::max(w, h);
+  const double dx = rng->Uniform(-0.06, 0.06) * side, dy = rng->Uniform(-0.06, 0.06) * side;
+  const double scale = rng->Uniform(0.9, 1.1);
+  const double cx = (fg.x0 + fg.x1) / 2.0 + dx, cy = (fg.y0 + fg.y1) / 2.0 + dy;
+  fg.x0 = static_cast<int>(std::lround(cx - w * scale / 2));
+  fg.x1 = static_cast<int>(std::lround(cx + w * scale / 2));
+  fg.y0 = static_cast<int>(std::lround(cy - h * scale / 2));
+  fg.y1 = static_cast<int>(std::lround(cy + h * scale / 2));
+  image::Image img = image::CropToObject(s.photo, fg, size, rng->Uniform(0.03, 0.15)).rgb;
+  // Appearance: per-channel gain, brightness, contrast and saturation; sometimes grey, blur and
+  // sensor noise. Photos differ from renders in appearance, so this is where the range goes.
+  const double gain[3] = {rng->Uniform(0.85, 1.15), rng->Uniform(0.85, 1.15),
+                          rng->Uniform(0.85, 1.15)};
+  const double bright = rng->Uniform(-25, 25), contrast = rng->Uniform(0.75, 1.3);
+  const double saturation = rng->Uniform() < 0.1 ? 0.0 : rng->Uniform(0.6, 1.4);
+  const double noise = rng->Uniform() < 0.5 ? rng->Uniform(0, 6) : 0.0;
+  double mean = 0;
+  for (uint8_t p : img.pixels) mean += p;
+  mean /= std::max<size_t>(1, img.pixels.size());
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x) {
+      double c[3];
+      for (int k = 0; k < 3; ++k) c[k] = img.at(x, y, k) * gain[k];
+      const double grey = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+      for (int k = 0; k < 3; ++k) {
+        double v = grey + (c[k] - grey) * saturation;
+        v = (v - mean) * contrast + mean + bright;
+        if (noise > 0) v += noise * (rng->Uniform() + rng->Uniform() + rng->Uniform() - 1.5) * 2;
+        img.at(x, y, k) = Clamp255(v);
+      }
+    }
+  if (rng->Uniform() < 0.2) img = image::GaussianBlur(img, rng->Uniform(0.3, 1.0));
+  return img;
+}
+
+}  // namespace img2cad::nn

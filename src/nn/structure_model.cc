@@ -1,0 +1,557 @@
+// The one translation unit of stage 1 that includes libtorch (it takes ~15 s and ~1 GB to
+// compile); everything else in nn/ and above is torch-free.
+#include "nn/structure_model.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <sstream>
+
+#include "core/file_io.h"
+#include "core/json_format.h"
+#include "core/parallel.h"
+#include "core/rng.h"
+#include "core/version.h"
+#include "program/structure_tokens.h"
+#include "program/vocabulary.h"
+
+namespace img2cad::nn {
+
+namespace {
+
+// GroupNorm rather than BatchNorm: the statistics do not depend on the batch, so one photo at
+// inference is treated exactly like a training batch.
+torch::nn::GroupNorm Norm(int channels) {
+  return torch::nn::GroupNorm(torch::nn::GroupNormOptions(std::gcd(8, channels), channels));
+}
+
+torch::nn::Conv2d Conv(int in, int out, int k, int stride) {
+  return torch::nn::Conv2d(
+      torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
+}
+
+struct BlockImpl : torch::nn::Module {
+  BlockImpl(int in, int out, int stride)
+      : conv1(register_module("conv1", Conv(in, out, 3, stride))),
+        norm1(register_module("norm1", Norm(out))),
+        conv2(register_module("conv2", Conv(out, out, 3, 1))),
+        norm2(register_module("norm2", Norm(out))),
+        skip(register_module("skip", Conv(in, out, 1, stride))),
+        skip_norm(register_module("skip_norm", Norm(out))) {}
+  torch::Tensor forward(const torch::Tensor& x) {
+    auto y = torch::relu(norm1(conv1(x)));
+    y = norm2(conv2(y));
+    return torch::relu(y + skip_norm(skip(x)));
+  }
+  torch::nn::Conv2d conv1;
+  torch::nn::GroupNorm norm1;
+  torch::nn::Conv2d conv2;
+  torch::nn::GroupNorm norm2;
+  torch::nn::Conv2d skip;
+  torch::nn::GroupNorm skip_norm;
+};
+TORCH_MODULE(Block);
+
+// The shared image encoder: a stride-2 stem and four residual stages (/32 in all), giving a
+// (S/32)² grid of feature tokens plus one pooled token, projected to d_model with a learned
+// position per grid cell. Stage 2 will cross-attend to the same tokens.
+struct EncoderImpl : torch::nn::Module {
+  EncoderImpl(const StructureModelConfig& c) {
+    const int w = c.width;
+    stem = register_module("stem", Conv(3, w, 3, 2));
+    stem_norm = register_module("stem_norm", Norm(w));
+    const int widths[] = {w, w * 3 / 2, w * 3, w * 5};
+    int in = w;
+    for (int i = 0; i < 4; ++i) {
+      blocks->push_back(Block(in, widths[i], 2));
+      in = widths[i];
+    }
+    register_module("blocks", blocks);
+    const int grid = c.image_size / 32;
+    proj = register_module("proj", torch::nn::Linear(in, c.d_model));
+    pos = register_parameter("pos", torch::randn({1, grid * grid + 1, c.d_model}) * 0.02);
+  }
+  // images [B, 3, S, S] -> memory [B, (S/32)² + 1, d_model]
+  torch::Tensor forward(const torch::Tensor& images) {
+    auto x = torch::relu(stem_norm(stem(images)));
+    for (auto& b : *blocks) x = b->as<Block>()->forward(x);
+    auto tokens = x.flatten(2).transpose(1, 2);      // [B, G², C]
+    auto pooled = tokens.mean(1, /*keepdim=*/true);  // [B, 1, C]
+    return proj(torch::cat({pooled, tokens}, 1)) + pos;
+  }
+  torch::nn::Conv2d stem{nullptr};
+  torch::nn::GroupNorm stem_norm{nullptr};
+  torch::nn::ModuleList blocks;
+  torch::nn::Linear proj{nullptr};
+  torch::Tensor pos;
+};
+TORCH_MODULE(Encoder);
+
+// Multi-head attention written out, so that decoding can keep a key/value cache.
+struct AttentionImpl : torch::nn::Module {
+  AttentionImpl(int d, int heads) : heads(heads), dh(d / heads) {
+    q = register_module("q", torch::nn::Linear(d, d));
+    k = register_module("k", torch::nn::Linear(d, d));
+    v = register_module("v", torch::nn::Linear(d, d));
+    o = register_module("o", torch::nn::Linear(d, d));
+  }
+  torch::Tensor Split(const torch::Tensor& x) const {  // [B, L, d] -> [B, H, L, dh]
+    return x.view({x.size(0), x.size(1), heads, dh}).transpose(1, 2);
+  }
+  torch::Tensor Keys(const torch::Tensor& x) { return Split(k(x)); }
+  torch::Tensor Values(const torch::Tensor& x) { return Split(v(x)); }
+  // query [B, Lq, d]; keys/values [B, H, Lk, dh]; mask added to the scores.
+  torch::Tensor Attend(const torch::Tensor& query, const torch::Tensor& keys,
+                       const torch::Tensor& values, const torch::Tensor& mask, double dropout) {
+    auto qh = Split(q(query));
+    auto scores = torch::matmul(qh, keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh));
+    if (mask.defined()) scores = scores + mask;
+    auto weights = torch::softmax(scores, -1);
+    if (dropout > 0 && is_training()) weights = torch::dropout(weights, dropout, true);
+    auto out = torch::matmul(weights, values).transpose(1, 2).contiguous();
+    return o(out.view({out.size(0), out.size(1), heads * dh}));
+  }
+  int heads, dh;
+  torch::nn::Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
+};
+TORCH_MODULE(Attention);
+
+struct LayerCache {
+  torch::Tensor self_k, self_v;    // [B, H, t, dh], grown by one per step
+  torch::Tensor cross_k, cross_v;  // [B, H, M, dh], fixed
+};
+
+// Pre-norm decoder layer: causal self-attention, cross-attention to the image tokens, MLP.
+struct DecoderLayerImpl : torch::nn::Module {
+  DecoderLayerImpl(const StructureModelConfig& c) {
+    self_attn = register_module("self_attn", Attention(c.d_model, c.heads));
+    cross_attn = register_module("cross_attn", Attention(c.d_model, c.heads));
+    n1 = register_module("n1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
+    n2 = register_module("n2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
+    n3 = register_module("n3", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
+    ff1 = register_module("ff1", torch::nn::Linear(c.d_model, c.ff));
+    ff2 = register_module("ff2", torch::nn::Linear(c.ff, c.d_model));
+  }
+  torch::Tensor Mlp(const torch::Tensor& x) {
+    auto h = torch::gelu(ff1(n3(x)));
+    if (is_training()) h = torch::dropout(h, kDropout, true);
+    return ff2(h);
+  }
+  // Whole sequences (training): x [B, L, d], memory [B, M, d], causal [L, L].
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& memory, const torch::Tensor& causal) {
+    auto h = n1(x);
+    x = x + self_attn->Attend(h, self_attn->Keys(h), self_attn->Values(h), causal, kDropout);
+    x = x + cross_attn->Attend(n2(x), cross_attn->Keys(memory), cross_attn->Values(memory), {},
+                               kDropout);
+    return x + Mlp(x);
+  }
+  // One new position per sequence (decoding): x [B, 1, d]; the cache grows by that position.
+  torch::Tensor Step(torch::Tensor x, LayerCache* cache) {
+    auto h = n1(x);
+    auto k = self_attn->Keys(h), v = self_attn->Values(h);
+    cache->self_k = cache->self_k.defined() ? torch::cat({cache->self_k, k}, 2) : k;
+    cache->self_v = cache->self_v.defined() ? torch::cat({cache->self_v, v}, 2) : v;
+    x = x + self_attn->Attend(h, cache->self_k, cache->self_v, {}, 0);
+    x = x + cross_attn->Attend(n2(x), cache->cross_k, cache->cross_v, {}, 0);
+    return x + Mlp(x);
+  }
+  static constexpr double kDropout = 0.1;
+  Attention self_attn{nullptr}, cross_attn{nullptr};
+  torch::nn::LayerNorm n1{nullptr}, n2{nullptr}, n3{nullptr};
+  torch::nn::Linear ff1{nullptr}, ff2{nullptr};
+};
+TORCH_MODULE(DecoderLayer);
+
+struct NetImpl : torch::nn::Module {
+  NetImpl(const StructureModelConfig& c) : config(c) {
+    const int vocab = program::StructureVocabularySize();
+    encoder = register_module("encoder", Encoder(c));
+    embed = register_module("embed", torch::nn::Embedding(vocab, c.d_model));
+    pos = register_parameter("pos", torch::randn({program::kMaxStructureTokens, c.d_model}) * 0.02);
+    for (int i = 0; i < c.layers; ++i) layers->push_back(DecoderLayer(c));
+    register_module("layers", layers);
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
+    head = register_module("head", torch::nn::Linear(c.d_model, vocab));
+  }
+  // Teacher forcing: images [B,3,S,S], inputs [B, L] -> logits [B, L, V].
+  torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& inputs) {
+    const auto memory = encoder(images);
+    const int64_t len = inputs.size(1);
+    auto x = embed(inputs) + pos.slice(0, 0, len).unsqueeze(0);
+    const auto causal = torch::full({len, len}, -std::numeric_limits<float>::infinity()).triu(1);
+    for (auto& l : *layers) x = l->as<DecoderLayer>()->forward(x, memory, causal);
+    return head(norm(x));
+  }
+  StructureModelConfig config;
+  Encoder encoder{nullptr};
+  torch::nn::Embedding embed{nullptr};
+  torch::Tensor pos;
+  torch::nn::ModuleList layers;
+  torch::nn::LayerNorm norm{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(Net);
+
+// The crop as the network reads it: RGB resized to S x S, scaled to about [-2, 2].
+torch::Tensor ImageTensor(const image::Image& crop, int size) {
+  image::Image rgb = image::ConvertChannels(crop, 3);
+  if (rgb.width != size || rgb.height != size) rgb = image::Resize(rgb, size, size);
+  auto t = torch::from_blob(rgb.pixels.data(), {size, size, 3}, torch::kUInt8)
+               .permute({2, 0, 1})
+               .to(torch::kFloat32);
+  return (t / 255.0 - 0.5) / 0.25;
+}
+
+// Grammar mask as additive logits: 0 where allowed, a large negative number elsewhere.
+constexpr float kMasked = -1e9f;
+
+}  // namespace
+
+struct StructureModel::Impl {
+  explicit Impl(const StructureModelConfig& c) : net(c) {}
+  Net net;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  // Dropout draws from a generator seeded by (seed, step), so training is a function of the
+  // seed and the batches, and a resumed run continues exactly.
+  uint64_t seed = 0;
+  int64_t steps = 0;
+};
+
+StructureModel::StructureModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StructureModel::StructureModel(StructureModel&&) noexcept = default;
+StructureModel& StructureModel::operator=(StructureModel&&) noexcept = default;
+StructureModel::~StructureModel() = default;
+
+StructureModel StructureModel::Create(const StructureModelConfig& config, uint64_t seed) {
+  IMG2CAD_CHECK(config.image_size % 32 == 0 && config.d_model % config.heads == 0)
+      << "bad structure model configuration";
+  torch::manual_seed(seed);
+  auto impl = std::make_unique<Impl>(config);
+  impl->seed = seed;
+  return StructureModel(std::move(impl));
+}
+
+const StructureModelConfig& StructureModel::config() const { return impl_->net->config; }
+
+int64_t StructureModel::steps() const { return impl_->steps; }
+
+int64_t StructureModel::num_parameters() const {
+  int64_t n = 0;
+  for (const auto& p : impl_->net->parameters()) n += p.numel();
+  return n;
+}
+
+core::Result<double> StructureModel::TrainStep(const std::vector<StructureExample>& batch,
+                                               double lr) {
+  try {
+    return TrainStepImpl(batch, lr);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("training step failed: ") + e.what_without_backtrace());
+  }
+}
+
+double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch, double lr) {
+  IMG2CAD_CHECK(!batch.empty());
+  const core::ThreadLease lease = core::ReserveThreads(0);
+  torch::set_num_threads(lease.count());
+  Net& net = impl_->net;
+  net->train();
+  torch::manual_seed(core::MixSeed(impl_->seed, static_cast<uint64_t>(impl_->steps)));
+  ++impl_->steps;
+  if (!impl_->optimizer) {
+    impl_->optimizer = std::make_unique<torch::optim::AdamW>(
+        net->parameters(), torch::optim::AdamWOptions(lr).weight_decay(0.01));
+  }
+  for (auto& group : impl_->optimizer->param_groups())
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+
+  const int64_t b = static_cast<int64_t>(batch.size());
+  size_t longest = 0;
+  for (const auto& e : batch) longest = std::max(longest, e.tokens.size());
+  const int64_t len = static_cast<int64_t>(longest) - 1;
+  const int vocab = program::StructureVocabularySize();
+  auto inputs = torch::full({b, len}, program::kPadToken, torch::kLong);
+  auto targets = torch::full({b, len}, -100, torch::kLong);  // -100: ignored by the loss
+  auto mask = torch::zeros({b, len, vocab});
+  std::vector<torch::Tensor> images;
+  auto in_a = inputs.accessor<int64_t, 2>();
+  auto tg_a = targets.accessor<int64_t, 2>();
+  auto mk_a = mask.accessor<float, 3>();
+  std::vector<unsigned char> allowed;
+  for (int64_t i = 0; i < b; ++i) {
+    const auto& tokens = batch[i].tokens;
+    images.push_back(ImageTensor(batch[i].crop, config().image_size));
+    program::StructureGrammar grammar;
+    IMG2CAD_CHECK(grammar.Accept(tokens[0]).ok());
+    for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+      in_a[i][t] = tokens[t];
+      tg_a[i][t] = tokens[t + 1];
+      // The loss is over the tokens the grammar allows, as in decoding.
+      grammar.AllowedNext(&allowed);
+      for (int v = 0; v < vocab; ++v)
+        if (!allowed[v]) mk_a[i][t][v] = kMasked;
+      IMG2CAD_CHECK(grammar.Accept(tokens[t + 1]).ok()) << "training sequence breaks the grammar";
+    }
+  }
+  auto logits = net->forward(torch::stack(images), inputs) + mask;
+  auto loss = torch::nn::functional::cross_entropy(
+      logits.reshape({b * len, vocab}), targets.reshape({b * len}),
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+  impl_->optimizer->zero_grad();
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+  impl_->optimizer->step();
+  return loss.item<double>();
+}
+
+core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(const image::Image& crop,
+                                                                      int beam) const {
+  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
+  if (beam < 1) return core::Status(core::StatusCode::kInvalidArgument, "beam must be >= 1");
+  try {
+    return DecodeImpl(crop, beam);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("structure decoding failed: ") + e.what_without_backtrace());
+  }
+}
+
+std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& crop,
+                                                            int beam) const {
+  const core::ThreadLease lease = core::ReserveThreads(0);
+  torch::set_num_threads(lease.count());
+  torch::NoGradGuard no_grad;
+  Net& net = impl_->net;
+  net->eval();
+  const int vocab = program::StructureVocabularySize();
+  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
+
+  struct Hyp {
+    program::StructureGrammar grammar;
+    std::vector<int> tokens;
+    double log_prob = 0;
+  };
+  std::vector<Hyp> alive(1);
+  IMG2CAD_CHECK(alive[0].grammar.Accept(program::kBosToken).ok());
+  alive[0].tokens = {program::kBosToken};
+  std::vector<LayerCache> caches(net->layers->size());
+  for (size_t l = 0; l < caches.size(); ++l) {
+    auto layer = (*net->layers)[l]->as<DecoderLayer>();
+    caches[l].cross_k = layer->cross_attn->Keys(memory);
+    caches[l].cross_v = layer->cross_attn->Values(memory);
+  }
+  std::vector<Hyp> finished;
+  std::vector<unsigned char> allowed;
+  while (!alive.empty()) {
+    const int64_t n = static_cast<int64_t>(alive.size());
+    const int64_t t = static_cast<int64_t>(alive[0].tokens.size()) - 1;
+    auto last = torch::empty({n, 1}, torch::kLong);
+    for (int64_t i = 0; i < n; ++i) last[i][0] = alive[i].tokens.back();
+    auto x = net->embed(last) + net->pos.slice(0, t, t + 1).unsqueeze(0);
+    for (size_t l = 0; l < caches.size(); ++l)
+      x = (*net->layers)[l]->as<DecoderLayer>()->Step(x, &caches[l]);
+    auto logits = net->head(net->norm(x)).squeeze(1);  // [n, V]
+    auto mask = torch::full({n, vocab}, kMasked);
+    auto mask_a = mask.accessor<float, 2>();
+    for (int64_t i = 0; i < n; ++i) {
+      alive[i].grammar.AllowedNext(&allowed);
+      for (int v = 0; v < vocab; ++v)
+        if (allowed[v]) mask_a[i][v] = 0;
+    }
+    auto logp = torch::log_softmax(logits + mask, -1);
+    auto logp_a = logp.accessor<float, 2>();
+    // Every allowed continuation of every hypothesis competes for the beam.
+    struct Cand {
+      double score;
+      int64_t parent;
+      int token;
+    };
+    std::vector<Cand> cands;
+    for (int64_t i = 0; i < n; ++i)
+      for (int v = 0; v < vocab; ++v)
+        if (mask_a[i][v] == 0) cands.push_back({alive[i].log_prob + logp_a[i][v], i, v});
+    const size_t keep = std::min<size_t>(cands.size(), beam);
+    std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(),
+                      [](const Cand& a, const Cand& b) { return a.score > b.score; });
+    std::vector<Hyp> next;
+    std::vector<int64_t> parents;
+    for (size_t c = 0; c < keep; ++c) {
+      Hyp h = alive[cands[c].parent];
+      IMG2CAD_CHECK(h.grammar.Accept(cands[c].token).ok());
+      h.tokens.push_back(cands[c].token);
+      h.log_prob = cands[c].score;
+      if (h.grammar.complete()) {
+        finished.push_back(std::move(h));
+      } else {
+        next.push_back(std::move(h));
+        parents.push_back(cands[c].parent);
+      }
+    }
+    // Scores only fall as sequences grow: stop once the beam's worst finished one beats every
+    // live hypothesis.
+    std::sort(finished.begin(), finished.end(),
+              [](const Hyp& a, const Hyp& b) { return a.log_prob > b.log_prob; });
+    if (finished.size() > static_cast<size_t>(beam)) finished.resize(beam);
+    if (finished.size() == static_cast<size_t>(beam)) {
+      double best_alive = -std::numeric_limits<double>::infinity();
+      for (const auto& h : next) best_alive = std::max(best_alive, h.log_prob);
+      if (finished.back().log_prob >= best_alive) break;
+    }
+    if (next.empty()) break;
+    auto index = torch::tensor(parents, torch::kLong);
+    for (auto& c : caches) {
+      c.self_k = c.self_k.index_select(0, index);
+      c.self_v = c.self_v.index_select(0, index);
+      if (c.cross_k.size(0) != index.size(0)) {
+        c.cross_k = c.cross_k[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
+        c.cross_v = c.cross_v[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
+      }
+    }
+    alive = std::move(next);
+  }
+  std::vector<StructureHypothesis> out;
+  for (const Hyp& h : finished) {
+    auto s = program::DecodeStructure(h.tokens);
+    IMG2CAD_CHECK(s.ok()) << "the grammar let through " << s.status().ToString();
+    out.push_back({std::move(s).value(), h.tokens, h.log_prob});
+  }
+  return out;
+}
+
+core::Status StructureModel::Save(const std::string& dir, const std::string& card_json) const {
+  std::ostringstream weights;
+  try {
+    torch::serialize::OutputArchive archive;
+    impl_->net->save(archive);
+    archive.save_to(weights);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kIo,
+                        std::string("cannot serialise: ") + e.what_without_backtrace(), "", dir);
+  }
+  const StructureModelConfig& c = config();
+  nlohmann::ordered_json j;
+  j["format"] = "img2cad.model/1";
+  j["name"] = "structure";
+  j["description"] =
+      "stage 1: object crop -> program structure (CNN encoder + transformer decoder)";
+  j["files"] = {{"weights", "weights.pt"}};
+  j["program_version"] = core::kVersion;
+  j["vocabulary_version"] = program::kVocabularyVersion;
+  j["structure_tokens_version"] = program::kStructureTokensVersion;
+  j["config"] = {{"image_size", c.image_size}, {"width", c.width},   {"d_model", c.d_model},
+                 {"heads", c.heads},           {"layers", c.layers}, {"ff", c.ff}};
+  j["parameters"] = num_parameters();
+  auto card = nlohmann::ordered_json::parse(card_json, nullptr, false);
+  if (card.is_discarded() || !card.is_object()) {
+    return core::Status(core::StatusCode::kInvalidArgument, "model card is not a JSON object");
+  }
+  for (auto it = card.begin(); it != card.end(); ++it) j[it.key()] = it.value();
+  core::AtomicOutputs out;
+  IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(dir));
+  IMG2CAD_RETURN_IF_ERROR(core::WriteFileAtomic(out.Stage(dir + "/weights.pt"), weights.str()));
+  IMG2CAD_RETURN_IF_ERROR(
+      core::WriteFileAtomic(out.Stage(dir + "/model.json"), core::FormatJson(j)));
+  return out.Commit();
+}
+
+core::Status StructureModel::SaveCheckpoint(const std::string& path) const {
+  std::ostringstream bytes;
+  try {
+    torch::serialize::OutputArchive archive, net, optim;
+    impl_->net->save(net);
+    archive.write("net", net);
+    archive.write("seed", torch::tensor(static_cast<int64_t>(impl_->seed)));
+    archive.write("steps", torch::tensor(impl_->steps));
+    if (impl_->optimizer) {
+      impl_->optimizer->save(optim);
+      archive.write("optim", optim);
+    }
+    archive.save_to(bytes);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kIo,
+                        std::string("cannot serialise: ") + e.what_without_backtrace(), "", path);
+  }
+  return core::WriteFileAtomic(path, bytes.str());
+}
+
+core::Status StructureModel::LoadCheckpoint(const std::string& path) {
+  IMG2CAD_ASSIGN_OR_RETURN(std::string bytes, core::ReadFile(path));
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive archive, net, optim;
+    archive.load_from(in);
+    archive.read("net", net);
+    impl_->net->load(net);
+    torch::Tensor seed, steps;
+    archive.read("seed", seed);
+    archive.read("steps", steps);
+    impl_->seed = static_cast<uint64_t>(seed.item<int64_t>());
+    impl_->steps = steps.item<int64_t>();
+    if (archive.try_read("optim", optim)) {
+      impl_->optimizer = std::make_unique<torch::optim::AdamW>(
+          impl_->net->parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(0.01));
+      impl_->optimizer->load(optim);
+    }
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kParse,
+                        std::string("cannot load checkpoint: ") + e.what_without_backtrace(), "",
+                        path);
+  }
+  return core::OkStatus();
+}
+
+core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
+  const std::string card_path = dir + "/model.json";
+  IMG2CAD_ASSIGN_OR_RETURN(std::string text, core::ReadFile(card_path));
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  auto bad = [&](const std::string& where, const std::string& msg) {
+    return core::Status(core::StatusCode::kParse, msg, where, card_path);
+  };
+  if (j.is_discarded() || !j.is_object()) return bad("", "malformed JSON");
+  if (j.value("name", "") != "structure") return bad("name", "not a structure model");
+  if (j.value("structure_tokens_version", -1) != program::kStructureTokensVersion) {
+    return bad("structure_tokens_version",
+               "trained for structure tokens version " +
+                   std::to_string(j.value("structure_tokens_version", -1)) +
+                   ", this build speaks " + std::to_string(program::kStructureTokensVersion));
+  }
+  if (j.value("vocabulary_version", -1) != program::kVocabularyVersion) {
+    return bad("vocabulary_version", "trained for another label vocabulary version");
+  }
+  StructureModelConfig c;
+  try {
+    const auto& cj = j.at("config");
+    c.image_size = cj.at("image_size").get<int>();
+    c.width = cj.at("width").get<int>();
+    c.d_model = cj.at("d_model").get<int>();
+    c.heads = cj.at("heads").get<int>();
+    c.layers = cj.at("layers").get<int>();
+    c.ff = cj.at("ff").get<int>();
+  } catch (const nlohmann::json::exception&) {
+    return bad("config", "missing or mistyped configuration");
+  }
+  if (c.image_size <= 0 || c.image_size % 32 || c.heads <= 0 || c.d_model % c.heads ||
+      c.layers <= 0 || c.width < 8 || c.ff <= 0) {
+    return bad("config", "impossible configuration");
+  }
+  const std::string weights_path = dir + "/weights.pt";
+  IMG2CAD_ASSIGN_OR_RETURN(std::string bytes, core::ReadFile(weights_path));
+  StructureModel model(std::make_unique<Impl>(c));
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive archive;
+    archive.load_from(in);
+    model.impl_->net->load(archive);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kParse,
+                        std::string("cannot load weights: ") + e.what_without_backtrace(), "",
+                        weights_path);
+  }
+  return model;
+}
+
+}  // namespace img2cad::nn

@@ -1,0 +1,84 @@
+// Stage 1: photo -> program structure (issue 7). A compact image encoder (ResNet-like CNN, a
+// grid of feature tokens that stage 2 will reuse) and an autoregressive transformer decoder over
+// the structure token language (program/structure_tokens.h), decoded under its grammar mask so
+// that every output is a valid img2cad.structure/1.
+//
+// libtorch is private to this module: this header is torch-free. Inference runs on the threads
+// reserved from the process budget (core/parallel.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "image/image.h"
+#include "program/structure.h"
+
+namespace img2cad::nn {
+
+struct StructureModelConfig {
+  int image_size = 96;  // the square object crop the encoder reads, pixels
+  int width = 48;       // channels of the encoder's first stage (doubling-ish per stage)
+  int d_model = 192;    // decoder width
+  int heads = 4;
+  int layers = 3;
+  int ff = 512;  // feed-forward width
+  bool operator==(const StructureModelConfig&) const = default;
+};
+
+struct StructureHypothesis {
+  program::Structure structure;
+  std::vector<int> tokens;  // BOS ... EOS
+  double log_prob = 0;      // natural log of the sequence probability under the model
+};
+
+// A training example: an object crop (RGB, config.image_size square) and its token sequence.
+struct StructureExample {
+  image::Image crop;
+  std::vector<int> tokens;
+};
+
+class StructureModel {
+ public:
+  // A freshly initialised model; the same seed gives the same weights.
+  static StructureModel Create(const StructureModelConfig& config, uint64_t seed);
+  // Reads DIR/model.json and DIR/weights.pt. Errors: kNotFound, kParse naming the file, or a
+  // structure-token or vocabulary version this build does not speak.
+  static core::Result<StructureModel> Load(const std::string& dir);
+  // Writes DIR/weights.pt and DIR/model.json (with `card_json`, an object, merged in) atomically.
+  core::Status Save(const std::string& dir, const std::string& card_json = "{}") const;
+
+  StructureModel(StructureModel&&) noexcept;
+  StructureModel& operator=(StructureModel&&) noexcept;
+  ~StructureModel();
+
+  const StructureModelConfig& config() const;
+  int64_t num_parameters() const;
+  // Training steps taken so far (restored by LoadCheckpoint).
+  int64_t steps() const;
+
+  // The `beam` most probable structures of an object crop (any size; resized to image_size),
+  // best first. Every one is valid. Errors: kInvalidArgument for an empty image or beam < 1.
+  core::Result<std::vector<StructureHypothesis>> Decode(const image::Image& crop, int beam) const;
+
+  // A training checkpoint: weights and optimiser state, so that training resumes exactly.
+  // Errors: kIo / kParse naming the file, or a checkpoint of another configuration.
+  core::Status SaveCheckpoint(const std::string& path) const;
+  core::Status LoadCheckpoint(const std::string& path);
+
+  // One optimiser step of teacher-forced cross-entropy on `batch`; returns the mean loss per
+  // token. The optimiser (AdamW) state lives with the model. Errors: kInternal when libtorch
+  // fails (its message included).
+  core::Result<double> TrainStep(const std::vector<StructureExample>& batch, double learning_rate);
+
+ private:
+  struct Impl;
+  double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
+  std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam) const;
+  explicit StructureModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace img2cad::nn

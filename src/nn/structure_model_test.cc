@@ -1,0 +1,132 @@
+#include "nn/structure_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/file_io.h"
+#include "core/rng.h"
+#include "core/temp_dir.h"
+#include "program/json_io.h"
+#include "program/structure_tokens.h"
+
+namespace img2cad::nn {
+namespace {
+
+// A tiny configuration that trains in seconds.
+StructureModelConfig Tiny() {
+  StructureModelConfig c;
+  c.image_size = 32;
+  c.width = 8;
+  c.d_model = 32;
+  c.heads = 2;
+  c.layers = 1;
+  c.ff = 64;
+  return c;
+}
+
+std::vector<int> ExampleTokens(const std::string& name) {
+  auto p =
+      program::ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/" + name + ".json");
+  return program::EncodeStructure(program::StructureOf(p.value())).value();
+}
+
+// Three plainly different pictures, one per example structure.
+std::vector<StructureExample> Fixture() {
+  std::vector<StructureExample> out;
+  const char* names[] = {"chair", "table", "storage"};
+  for (int k = 0; k < 3; ++k) {
+    image::Image img(32, 32, 3, 200);
+    for (int y = 0; y < 32; ++y)
+      for (int x = 0; x < 32; ++x) {
+        const bool on = k == 0 ? x < 12 : k == 1 ? y < 12 : (x / 4 + y / 4) % 2 == 0;
+        if (on)
+          for (int c = 0; c < 3; ++c) img.at(x, y, c) = static_cast<uint8_t>(30 + 60 * c);
+      }
+    out.push_back({img, ExampleTokens(names[k])});
+  }
+  return out;
+}
+
+// Trained once per process and shared (150 steps, about 4 s on one thread).
+StructureModel& TrainedFixture() {
+  static StructureModel* m = [] {
+    auto* model = new StructureModel(StructureModel::Create(Tiny(), 1));
+    const auto data = Fixture();
+    for (int step = 0; step < 150; ++step) EXPECT_TRUE(model->TrainStep(data, 3e-3).ok());
+    return model;
+  }();
+  return *m;
+}
+
+TEST(StructureModelTest, OverfitsATinyFixtureAndDecodesItExactly) {
+  const StructureModel& m = TrainedFixture();
+  const auto data = Fixture();
+  for (const auto& e : data) {
+    auto hyps = m.Decode(e.crop, 2);
+    ASSERT_TRUE(hyps.ok()) << hyps.status().ToString();
+    ASSERT_FALSE(hyps->empty());
+    EXPECT_EQ((*hyps)[0].tokens, e.tokens)
+        << program::StructureTokensToText((*hyps)[0].tokens) << "\nwanted\n"
+        << program::StructureTokensToText(e.tokens);
+    EXPECT_GT((*hyps)[0].log_prob, std::log(0.3));
+    if (hyps->size() > 1) EXPECT_LE((*hyps)[1].log_prob, (*hyps)[0].log_prob);
+  }
+}
+
+TEST(StructureModelTest, SaveLoadAndCheckpointsRoundTrip) {
+  StructureModel m = StructureModel::Create(Tiny(), 5);
+  for (int step = 0; step < 3; ++step) ASSERT_TRUE(m.TrainStep(Fixture(), 3e-3).ok());
+  core::TempDir dir("structure_model");
+  ASSERT_TRUE(m.Save((dir.path() / "model").string(), R"({"data": "fixture"})").ok());
+  auto loaded = StructureModel::Load((dir.path() / "model").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config(), Tiny());
+  const auto data = Fixture();
+  EXPECT_EQ(loaded->Decode(data[1].crop, 1)->at(0).tokens, m.Decode(data[1].crop, 1)->at(0).tokens);
+
+  // A checkpoint carries the optimiser: one more step from it equals one more step here.
+  const std::string ckpt = (dir.path() / "ckpt.pt").string();
+  ASSERT_TRUE(m.SaveCheckpoint(ckpt).ok());
+  StructureModel resumed = StructureModel::Create(Tiny(), 99);
+  ASSERT_TRUE(resumed.LoadCheckpoint(ckpt).ok());
+  EXPECT_DOUBLE_EQ(resumed.TrainStep(data, 1e-3).value(), m.TrainStep(data, 1e-3).value());
+
+  // Bad model folders are named.
+  auto missing = StructureModel::Load((dir.path() / "nothing").string());
+  EXPECT_EQ(missing.status().code(), core::StatusCode::kNotFound);
+  ASSERT_TRUE(core::WriteFileAtomic((dir.path() / "model" / "model.json").string(),
+                                    R"({"name": "structure", "structure_tokens_version": 999})")
+                  .ok());
+  auto wrong = StructureModel::Load((dir.path() / "model").string());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().where(), "structure_tokens_version");
+  ASSERT_TRUE(core::WriteFileAtomic(ckpt, "not a checkpoint").ok());
+  EXPECT_EQ(resumed.LoadCheckpoint(ckpt).code(), core::StatusCode::kParse);
+}
+
+// Whatever the picture, the grammar-constrained decode returns valid structures.
+TEST(StructureModelTest, EveryDecodedStructureOf200RandomImagesValidates) {
+  const StructureModel& m = TrainedFixture();
+  core::Rng rng(3);
+  for (int i = 0; i < 200; ++i) {
+    image::Image img(24 + i % 17, 24 + i % 13, 3);
+    for (auto& p : img.pixels) p = static_cast<uint8_t>(rng.UniformInt(0, 255));
+    auto hyps = m.Decode(img, 1);
+    ASSERT_TRUE(hyps.ok());
+    ASSERT_EQ(hyps->size(), 1u);
+    const program::Structure& s = (*hyps)[0].structure;
+    EXPECT_TRUE(program::ParseStructure(program::StructureToJson(s)).ok());
+    EXPECT_EQ(program::EncodeStructure(s).value(), (*hyps)[0].tokens);
+  }
+}
+
+TEST(StructureModelTest, RefusesEmptyImagesAndBadBeams) {
+  StructureModel m = StructureModel::Create(Tiny(), 1);
+  EXPECT_EQ(m.Decode(image::Image(), 1).status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(m.Decode(image::Image(8, 8, 3), 0).status().code(), core::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace img2cad::nn

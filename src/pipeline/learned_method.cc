@@ -1,0 +1,131 @@
+// The learned method: stage 1 (nn::StructureModel) reads the structure from the found object.
+// Until stage 2 (TrAssembler, issue 8) lands, the numbers come from a placeholder, and
+// summary.json says which one in details.stage2:
+//   "retrieval-same-structure"  the nearest retrieval sample whose structure is exactly the
+//                               predicted one (its program, dimensions and view);
+//   "generator-same-structure"  else the first generated program of the category (seeds
+//                               0..kGeneratorScan) with that structure;
+//   "retrieval-category"        else the nearest retrieval sample of the predicted category: the
+//                               program's structure then differs from stage 1's.
+// Stage 1's own structure is written as structure.json beside the program, and `eval` scores the
+// structure metrics from it.
+#include <cmath>
+#include <map>
+
+#include "core/model_locator.h"
+#include "nn/structure_model.h"
+#include "pipeline/methods_internal.h"
+#include "pipeline/retrieval_method.h"
+#include "program/json_io.h"
+#include "program/structure.h"
+#include "program/structure_tokens.h"
+#include "synth/generator.h"
+
+namespace img2cad::pipeline {
+
+namespace internal {
+
+namespace {
+
+constexpr int kBeam = 3;
+constexpr uint64_t kGeneratorScan = 400;
+
+class LearnedMethod final : public Method {
+ public:
+  LearnedMethod(nn::StructureModel model, std::string model_dir, retrieval::Index index)
+      : model_(std::move(model)), model_dir_(std::move(model_dir)), index_(std::move(index)) {
+    // Structure keys of the retrieval samples, to find one with the predicted structure.
+    for (size_t i = 0; i < index_.size(); ++i) {
+      auto p = program::ParseProgram(index_.entries()[i].program_json);
+      if (p.ok()) by_key_.emplace(program::StructureKey(program::StructureOf(*p)), i);
+    }
+  }
+  std::string name() const override { return "learned"; }
+  // libtorch takes the process's threads for each image.
+  bool thread_safe() const override { return false; }
+
+  core::Result<Estimate> Run(const MethodInput& in) const override {
+    const image::Crop crop = in.object->Crop(model_.config().image_size);
+    IMG2CAD_ASSIGN_OR_RETURN(auto hyps, model_.Decode(crop.rgb, kBeam));
+    const nn::StructureHypothesis& best = hyps.front();
+    Estimate e;
+    e.category = best.structure.category;
+    e.confidence = std::exp(best.log_prob);
+    e.details["stage1"] = {{"model", model_dir_},
+                           {"beam", kBeam},
+                           {"log_prob", std::round(best.log_prob * 1e4) / 1e4},
+                           {"structure", program::StructureToText(best.structure)}};
+    nlohmann::ordered_json alternatives = nlohmann::ordered_json::array();
+    for (size_t i = 1; i < hyps.size(); ++i) {
+      alternatives.push_back({{"category", hyps[i].structure.category},
+                              {"parts", hyps[i].structure.parts.size()},
+                              {"log_prob", std::round(hyps[i].log_prob * 1e4) / 1e4}});
+    }
+    e.details["stage1"]["alternatives"] = alternatives;
+    e.structure = best.structure;
+
+    const std::string key = program::StructureKey(best.structure);
+    const std::vector<float> d = DescribeObject(*in.object);
+    // 1. The nearest retrieval sample with exactly this structure.
+    const auto [lo, hi] = by_key_.equal_range(key);
+    size_t pick = index_.size();
+    double pick_d = 1e300;
+    for (auto it = lo; it != hi; ++it) {
+      const auto& v = index_.entries()[it->second].descriptor;
+      double s = 0;
+      for (size_t k = 0; k < v.size(); ++k) s += (v[k] - d[k]) * (v[k] - d[k]);
+      if (s < pick_d) pick_d = s, pick = it->second;
+    }
+    if (pick < index_.size())
+      return FromEntry(index_.entries()[pick], "retrieval-same-structure", std::move(e));
+    // 2. A generated program with this structure.
+    for (uint64_t seed = 0; seed < kGeneratorScan; ++seed) {
+      auto s = synth::Generate(e.category, seed);
+      if (!s.ok() || program::StructureKey(program::StructureOf(s->program)) != key) continue;
+      e.program = s->program;
+      e.details["stage2"] = "generator-same-structure";
+      e.details["generator_seed"] = seed;
+      return e;
+    }
+    // 3. The nearest retrieval sample of the category; its structure differs.
+    float distance = 0;
+    return FromEntry(index_.Nearest(d, &distance, e.category), "retrieval-category", std::move(e));
+  }
+
+ private:
+  core::Result<Estimate> FromEntry(const retrieval::Entry& entry, const char* how,
+                                   Estimate e) const {
+    IMG2CAD_ASSIGN_OR_RETURN(e.program, program::ParseProgram(entry.program_json, entry.id));
+    e.camera = ViewEstimate{entry.azimuth_deg, entry.elevation_deg};
+    e.details["stage2"] = how;
+    e.details["retrieved"] = entry.id;
+    return e;
+  }
+
+  nn::StructureModel model_;
+  std::string model_dir_;
+  retrieval::Index index_;
+  std::multimap<std::string, size_t> by_key_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& config) {
+  std::string dir = config.structure_model;
+  if (dir.empty()) {
+    IMG2CAD_ASSIGN_OR_RETURN(std::string card, core::FindModelFile("structure", "model.json"));
+    dir = card.substr(0, card.size() - std::string("/model.json").size());
+  }
+  IMG2CAD_ASSIGN_OR_RETURN(nn::StructureModel model, nn::StructureModel::Load(dir));
+  std::string index_path = config.retrieval_index;
+  if (index_path.empty()) {
+    IMG2CAD_ASSIGN_OR_RETURN(index_path, core::FindModelFile("retrieval", "index.bin"));
+  }
+  IMG2CAD_ASSIGN_OR_RETURN(retrieval::Index index, retrieval::Index::Load(index_path));
+  return std::unique_ptr<Method>(
+      std::make_unique<LearnedMethod>(std::move(model), dir, std::move(index)));
+}
+
+}  // namespace internal
+
+}  // namespace img2cad::pipeline
