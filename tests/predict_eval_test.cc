@@ -130,7 +130,7 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
 
   const fs::path out = dir_ / "pred_learned";
   ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
-                       " --method learned --threads 1 --structure-model " + model + " --index " +
+                       " --method learned --threads 2 --structure-model " + model + " --index " +
                        Index() + " -o " + out.string(),
                    &err),
             0)

@@ -41,8 +41,9 @@ class LearnedMethod final : public Method {
     }
   }
   std::string name() const override { return "learned"; }
-  // libtorch takes the process's threads for each image.
-  bool thread_safe() const override { return false; }
+  // Decoding only reads the weights; each worker's decode reserves its torch threads from the
+  // process budget, so parallel inputs run with one torch thread each.
+  bool thread_safe() const override { return true; }
 
   core::Result<Estimate> Run(const MethodInput& in) const override {
     const image::Crop crop = in.object->Crop(model_.config().image_size);

@@ -185,10 +185,53 @@ std::string StructureGrammar::Refusal(int token) const {
   return "bad state";
 }
 
+bool StructureGrammar::Permitted(int token) const {
+  const Table& t = T();
+  if (token < 0 || token >= t.size) return false;
+  const bool chain_closed = curves_ >= 2 && !(curves_ == 2 && chain_lines_ == 2);
+  auto label_ok = [&] {
+    if (!t.IsLabel(token) || parts_ >= kMaxParts) return false;
+    const int idx = LabelIndexIn(category_, token);
+    return idx >= 0 && idx >= last_label_;
+  };
+  auto extrude_ok = [&] {
+    if (!t.IsExtrude(token)) return false;
+    const bool new_body = t.OperationOf(token) == Operation::kNewBody;
+    return features_ == 0 ? new_body : !new_body;
+  };
+  switch (state_) {
+    case State::kStart:
+      return token == kBosToken;
+    case State::kCategory:
+      return t.IsCategory(token);
+    case State::kSymmetry:
+      return t.IsSymmetry(token);
+    case State::kFirstPart:
+      return label_ok();
+    case State::kFeatureDone:
+      return token == kEosToken || (token == t.loop && features_ < kMaxFeaturesPerPart) ||
+             label_ok();
+    case State::kPartStart:
+      return token == t.loop;
+    case State::kLoopStart:
+      return token == t.circle || t.IsChainCurve(token);
+    case State::kCircleDone:
+      return (token == t.loop && loops_ < kMaxLoopsPerFeature) || extrude_ok();
+    case State::kChain:
+      if (t.IsChainCurve(token)) return curves_ < kMaxCurvesPerLoop;
+      if (!chain_closed) return false;
+      return (token == t.loop && loops_ < kMaxLoopsPerFeature) || extrude_ok();
+    case State::kDone:
+      return false;
+  }
+  return false;
+}
+
 bool StructureGrammar::Allows(int token) const {
-  if (!Refusal(token).empty()) return false;
+  if (!Permitted(token)) return false;
   StructureGrammar next = *this;
-  return next.Accept(token).ok();
+  next.Advance(token);
+  return next.length_ + next.MinToFinish() <= kMaxStructureTokens;
 }
 
 void StructureGrammar::AllowedNext(std::vector<unsigned char>* mask) const {
@@ -200,8 +243,20 @@ core::Status StructureGrammar::Accept(int token) {
   if (std::string why = Refusal(token); !why.empty()) {
     return Status(StatusCode::kInvalidArgument, why);
   }
-  const Table& t = T();
   StructureGrammar next = *this;
+  next.Advance(token);
+  if (next.length_ + next.MinToFinish() > kMaxStructureTokens) {
+    return Status(
+        StatusCode::kInvalidArgument,
+        "the sequence could not end within " + std::to_string(kMaxStructureTokens) + " tokens");
+  }
+  *this = next;
+  return core::OkStatus();
+}
+
+void StructureGrammar::Advance(int token) {
+  const Table& t = T();
+  StructureGrammar& next = *this;
   switch (state_) {
     case State::kStart:
       next.state_ = State::kCategory;
@@ -253,13 +308,6 @@ core::Status StructureGrammar::Accept(int token) {
       break;
   }
   ++next.length_;
-  if (next.length_ + next.MinToFinish() > kMaxStructureTokens) {
-    return Status(
-        StatusCode::kInvalidArgument,
-        "the sequence could not end within " + std::to_string(kMaxStructureTokens) + " tokens");
-  }
-  *this = next;
-  return core::OkStatus();
 }
 
 core::Result<std::vector<int>> EncodeStructure(const Structure& s) {

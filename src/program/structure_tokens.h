@@ -92,8 +92,12 @@ class StructureGrammar {
     kFeatureDone,
     kDone
   };
-  // Why `token` is not allowed now; empty when it is.
+  // Why `token` is not allowed now, ignoring the length budget; empty when it is.
   std::string Refusal(int token) const;
+  // The same test without building a message (the mask asks it for every token at every step).
+  bool Permitted(int token) const;
+  // Moves to the state after `token`, which must be permitted.
+  void Advance(int token);
   // The fewest tokens that can finish the sequence from the current state.
   int MinToFinish() const;
 

@@ -151,6 +151,12 @@ TEST(StructureTokensTest, EveryMaskedWalkDecodesToAValidStructure) {
       for (int t = 0; t < StructureVocabularySize(); ++t)
         if (mask[t]) allowed.push_back(t);
       ASSERT_FALSE(allowed.empty()) << "dead end after " << StructureTokensToText(tokens);
+      // The mask's fast path agrees with the explained one.
+      for (int t = 0; t < StructureVocabularySize(); ++t) {
+        StructureGrammar copy = g;
+        ASSERT_EQ(mask[t] == 1, copy.Accept(t).ok())
+            << StructureTokenName(t) << " after " << StructureTokensToText(tokens);
+      }
       if (long_walk && allowed.size() > 1) {  // no EOS while anything else is allowed
         allowed.erase(std::remove(allowed.begin(), allowed.end(), kEosToken), allowed.end());
       }

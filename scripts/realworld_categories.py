@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Predicts the outside images of shared/realworld with a method and tallies the category each got.
+
+They are for looking and testing only (never training; never copied into the repository). The
+true category comes from each set's manifest or file names; images outside chair/table/storage
+(sofas, beds, a lamp) are listed but not scored.
+
+    scripts/realworld_categories.py METHOD [REALWORLD_DIR] [OUT_DIR]
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+
+def labelled_images(root):
+    """(set name, image path, true category or None when out of scope)."""
+    out = []
+    for name, col in (("future3d_challenge_renders", "category_added_label"),
+                      ("ikea_lim2013_dev", "category")):
+        with open(os.path.join(root, name, "manifest.csv")) as f:
+            for row in csv.DictReader(f):
+                path = row.get("image") or row.get("file")
+                cat = row[col]
+                out.append((name, os.path.join(root, name, path),
+                            cat if cat in ("chair", "table", "storage") else None))
+    by_word = {"cabinet": "storage", "drawer": "storage", "chair": "chair", "stool": "chair",
+               "table": "table", "desk": "table"}
+    for name, sub in (("onet_demo_renders", "images"), ("furniturebench_photo", "crops"),
+                      ("urdformer_cabinet_photos", "images")):
+        folder = os.path.join(root, name, sub)
+        for file in sorted(os.listdir(folder)):
+            cat = "storage" if name == "urdformer_cabinet_photos" else None
+            for word, c in by_word.items():
+                if word in file:
+                    cat = c
+            out.append((name, os.path.join(folder, file), cat))
+    return out
+
+
+def main():
+    method = sys.argv[1] if len(sys.argv) > 1 else "learned"
+    root = sys.argv[2] if len(sys.argv) > 2 else "../shared/realworld"
+    out_dir = sys.argv[3] if len(sys.argv) > 3 else "out/realworld-" + method
+    images = labelled_images(root)
+    # One predict call per set keeps output names apart (several sets reuse file names).
+    results = {}
+    for name in sorted({s for s, _, _ in images}):
+        paths = [p for s, p, _ in images if s == name]
+        sub = os.path.join(out_dir, name)
+        subprocess.run(["build/img2cad", "predict", "--method", method, "-o", sub] + paths,
+                       check=False)
+        with open(os.path.join(sub, "summary.json")) as f:
+            for r in json.load(f)["results"]:
+                results[r["input"]] = r
+    table = {}
+    for name, path, truth in images:
+        r = results.get(path, {})
+        got = r.get("category") if r.get("status") == "ok" else "failed"
+        if truth is None:
+            print("out of scope: %s -> %s" % (os.path.relpath(path, root), got))
+            continue
+        row = table.setdefault(name, {"n": 0, "right": 0, "got": {}})
+        row["n"] += 1
+        row["right"] += got == truth
+        key = truth + "->" + str(got)
+        row["got"][key] = row["got"].get(key, 0) + 1
+    total_n = sum(r["n"] for r in table.values())
+    total_right = sum(r["right"] for r in table.values())
+    print("| set | images | category right | true -> predicted |")
+    print("|---|---|---|---|")
+    for name, row in sorted(table.items()):
+        pairs = ", ".join("%s %d" % (k, v) for k, v in sorted(row["got"].items()))
+        print("| %s | %d | %d (%.0f%%) | %s |" % (name, row["n"], row["right"],
+                                               100.0 * row["right"] / row["n"], pairs))
+    print("| all | %d | %d (%.0f%%) | |" % (total_n, total_right, 100.0 * total_right / total_n))
+
+
+if __name__ == "__main__":
+    main()
