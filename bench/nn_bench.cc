@@ -4,6 +4,8 @@
 // uses the shipped configuration on batches of the examples' structures.
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+
 #include "core/model_locator.h"
 #include "image/image.h"
 #include "image/preprocess.h"
@@ -24,7 +26,7 @@ image::Image ChairCrop(int size) {
 void BM_Stage1Decode(benchmark::State& state) {
   auto card = core::FindModelFile("structure", "model.json");
   if (!card.ok()) return state.SkipWithError("no models/structure (train it first)");
-  auto model = nn::StructureModel::Load(card->substr(0, card->size() - 11));
+  auto model = nn::StructureModel::Load(std::filesystem::path(*card).parent_path().string());
   if (!model.ok()) return state.SkipWithError(model.status().ToString().c_str());
   const image::Image crop = ChairCrop(model->config().image_size);
   size_t tokens = 0;

@@ -249,6 +249,7 @@ core::Status TrainStructure(const TrainStructureOptions& o,
                                  elapsed(),
                                  -1,
                                  -1};
+      p.val_exact = p.val_category = -1;  // only a step that evaluates reports them
       if (eval) {
         const size_t count = static_cast<size_t>(done == o.steps ? 5 : 1) * o.val_samples;
         const StructureScore s = Score(model, val, count);

@@ -10,6 +10,7 @@
 // Stage 1's own structure is written as structure.json beside the program, and `eval` scores the
 // structure metrics from it.
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "core/model_locator.h"
@@ -115,7 +116,7 @@ core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& conf
   std::string dir = config.structure_model;
   if (dir.empty()) {
     IMG2CAD_ASSIGN_OR_RETURN(std::string card, core::FindModelFile("structure", "model.json"));
-    dir = card.substr(0, card.size() - std::string("/model.json").size());
+    dir = std::filesystem::path(card).parent_path().string();
   }
   IMG2CAD_ASSIGN_OR_RETURN(nn::StructureModel model, nn::StructureModel::Load(dir));
   std::string index_path = config.retrieval_index;
