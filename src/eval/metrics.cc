@@ -6,6 +6,7 @@
 #include <set>
 
 #include "geom/sampling.h"
+#include "render/closest_point.h"
 
 namespace img2cad::eval {
 
@@ -72,25 +73,15 @@ double ChamferField(const geom::Mesh& gt, const geom::Mesh& pred, uint64_t gt_se
   return 1000.0 * Chamfer(a, b, /*squared=*/true);
 }
 
-PartSegmentationResult PartSegmentation(const geom::Mesh& gt,
-                                        const std::vector<std::string>& gt_labels,
-                                        const geom::Mesh& pred,
-                                        const std::vector<std::string>& pred_labels,
-                                        uint64_t gt_seed, uint64_t pred_seed, int points) {
+namespace {
+
+// Accuracy and mIoU from (wanted, got) label pairs, one per ground-truth point.
+PartSegmentationResult ScoreLabels(const std::vector<std::pair<std::string, std::string>>& pairs) {
   PartSegmentationResult r;
-  auto a = geom::SampleSurface(gt, points, gt_seed);
-  auto b = geom::SampleSurface(pred, points, pred_seed);
-  if (a.points.empty() || b.points.empty()) return r;
-  NormalisePaper(&a.points);
-  NormalisePaper(&b.points);
-  const geom::KdTree tree(b.points);
+  if (pairs.empty()) return r;
   std::map<std::string, int> inter, in_gt, in_pred;
   int correct = 0;
-  for (size_t i = 0; i < a.points.size(); ++i) {
-    float d2;
-    const size_t j = tree.Nearest(a.points[i], &d2);
-    const std::string& want = gt_labels.at(a.part_ids[i]);
-    const std::string& got = pred_labels.at(b.part_ids[j]);
+  for (const auto& [want, got] : pairs) {
     ++in_gt[want];
     ++in_pred[got];
     if (want == got) {
@@ -98,7 +89,7 @@ PartSegmentationResult PartSegmentation(const geom::Mesh& gt,
       ++inter[want];
     }
   }
-  r.accuracy = correct / static_cast<double>(a.points.size());
+  r.accuracy = correct / static_cast<double>(pairs.size());
   std::set<std::string> labels;
   for (const auto& [l, n] : in_gt) labels.insert(l);
   for (const auto& [l, n] : in_pred) labels.insert(l);
@@ -109,6 +100,88 @@ PartSegmentationResult PartSegmentation(const geom::Mesh& gt,
   }
   r.miou = labels.empty() ? 0 : sum / labels.size();
   return r;
+}
+
+// Distance (in normalised units, the shape's radius being 1) within which two surfaces count as
+// coinciding.
+constexpr float kTie = 1e-5f;
+
+// The mesh centred on its area-weighted surface centroid, farthest vertex at distance 1: exact,
+// so a shape and itself get the same transform whatever the sampling seeds.
+geom::Mesh NormaliseMesh(geom::Mesh mesh) {
+  double c[3] = {0, 0, 0}, area = 0;
+  for (const auto& t : mesh.triangles) {
+    const Vec3f &a = mesh.vertices[t[0]], &b = mesh.vertices[t[1]], &d = mesh.vertices[t[2]];
+    const double u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    const double v[3] = {d[0] - a[0], d[1] - a[1], d[2] - a[2]};
+    const double cx = u[1] * v[2] - u[2] * v[1], cy = u[2] * v[0] - u[0] * v[2],
+                 cz = u[0] * v[1] - u[1] * v[0];
+    const double w = 0.5 * std::sqrt(cx * cx + cy * cy + cz * cz);
+    area += w;
+    for (int k = 0; k < 3; ++k) c[k] += w * (a[k] + b[k] + d[k]) / 3;
+  }
+  if (area > 0)
+    for (double& v : c) v /= area;
+  double r = 0;
+  for (const Vec3f& p : mesh.vertices)
+    r = std::max(r, std::sqrt((p[0] - c[0]) * (p[0] - c[0]) + (p[1] - c[1]) * (p[1] - c[1]) +
+                              (p[2] - c[2]) * (p[2] - c[2])));
+  if (r <= 0) r = 1;
+  for (Vec3f& p : mesh.vertices)
+    for (int k = 0; k < 3; ++k) p[k] = static_cast<float>((p[k] - c[k]) / r);
+  return mesh;
+}
+
+}  // namespace
+
+PartSegmentationResult PartSegmentation(const geom::Mesh& gt,
+                                        const std::vector<std::string>& gt_labels,
+                                        const geom::Mesh& pred,
+                                        const std::vector<std::string>& pred_labels,
+                                        uint64_t gt_seed, int points) {
+  if (gt.triangles.empty() || pred.triangles.empty()) return {};
+  const geom::Mesh pred_n = NormaliseMesh(pred);
+  auto index = render::SurfaceIndex::Build(pred_n);
+  if (!index.ok()) return {};
+  const auto a = geom::SampleSurface(NormaliseMesh(gt), points, gt_seed);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(a.points.size());
+  for (size_t i = 0; i < a.points.size(); ++i) {
+    const std::string& want = gt_labels.at(a.part_ids[i]);
+    const render::SurfacePoint hit = index->Closest(a.points[i]);
+    const std::string* got = &pred_labels.at(pred_n.part_ids.at(static_cast<size_t>(hit.triangle)));
+    // Where faces of several predicted parts coincide (a leg's top on the seat's underside), the
+    // point lies on all of them; any of their labels is right.
+    if (*got != want) {
+      for (int32_t t : index->TrianglesWithin(a.points[i], hit.distance + kTie)) {
+        const std::string& other = pred_labels.at(pred_n.part_ids.at(static_cast<size_t>(t)));
+        if (other == want) got = &other;
+      }
+    }
+    pairs.emplace_back(want, *got);
+  }
+  return ScoreLabels(pairs);
+}
+
+PartSegmentationResult PartSegmentationSampled(const geom::Mesh& gt,
+                                               const std::vector<std::string>& gt_labels,
+                                               const geom::Mesh& pred,
+                                               const std::vector<std::string>& pred_labels,
+                                               uint64_t gt_seed, uint64_t pred_seed, int points) {
+  auto a = geom::SampleSurface(gt, points, gt_seed);
+  auto b = geom::SampleSurface(pred, points, pred_seed);
+  if (a.points.empty() || b.points.empty()) return {};
+  NormalisePaper(&a.points);
+  NormalisePaper(&b.points);
+  const geom::KdTree tree(b.points);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  pairs.reserve(a.points.size());
+  for (size_t i = 0; i < a.points.size(); ++i) {
+    float d2;
+    const size_t j = tree.Nearest(a.points[i], &d2);
+    pairs.emplace_back(gt_labels.at(a.part_ids[i]), pred_labels.at(b.part_ids[j]));
+  }
+  return ScoreLabels(pairs);
 }
 
 StructureResult CompareStructure(const program::Structure& gt, const program::Structure& pred) {

@@ -7,11 +7,16 @@
 //
 // REPORT/metrics.json: {"overall": {...}, "per_category": {"chair": {...}, ...}} with the keys
 // cd_paper_mean, cd_paper_median, cd_field_mean, cd_field_median, validity, part_accuracy,
-// part_miou, structure_exact, part_label_f1, part_count_error, category_accuracy, n, n_valid,
-// n_missing, n_invalid. Structure metrics and the category come from PRED/<id>/structure.json when
-// a method wrote one (stage 1's own structure), else from the program.
-// REPORT/report.md: the tables, a category confusion table, and picture grids (input | ground truth
-// | prediction) of the best, median and worst cases by paper Chamfer distance (REPORT/best.png,
+// part_miou (labels from the predicted surface), part_accuracy_sampled, part_miou_sampled (the
+// protocol before issue 8: labels from predicted sample points), structure_exact, part_label_f1,
+// part_count_error, category_accuracy, n, n_valid, n_missing, n_invalid. Structure metrics and the
+// category come from PRED/<id>/structure.json when a method wrote one (stage 1's own structure),
+// else from the program. REPORT/per_sample.jsonl: one line per sample in manifest order: id,
+// category, state (valid, missing, invalid), predicted_category, structure_exact, part_label_f1,
+// part_count_error, and cd_paper, cd_field, part_accuracy, part_miou, part_accuracy_sampled,
+// part_miou_sampled (null unless valid), plus `problem` for an invalid one. REPORT/report.md: the
+// tables, a category confusion table, and picture grids (input | ground truth | prediction) of the
+// best, median and worst cases by paper Chamfer distance (REPORT/best.png,
 // ...).
 #pragma once
 
