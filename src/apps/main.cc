@@ -220,6 +220,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(32, 512));
   train_structure_cmd
+      ->add_option("--grid-stride", train_structure.config.grid_stride,
+                   "pixels per image token: 16 or 32")
+      ->capture_default_str()
+      ->check(CLI::IsMember({16, 32}));
+  train_structure_cmd->add_flag("!--no-category-head", train_structure.config.category_head,
+                                "train without the auxiliary category classifier");
+  train_structure_cmd
       ->add_option("--eval-every", train_structure.eval_every, "steps between validation decodes")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

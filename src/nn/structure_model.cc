@@ -1,5 +1,6 @@
-// The one translation unit of stage 1 that includes libtorch (it takes ~15 s and ~1 GB to
-// compile); everything else in nn/ and above is torch-free.
+// Stage 1's network. With layers_internal.h and torch_io_internal.h it is one of the few
+// translation units that include libtorch (each takes ~15 s and ~1 GB to compile); everything
+// above nn/ is torch-free.
 #include "nn/structure_model.h"
 
 #include <torch/torch.h>
@@ -15,6 +16,8 @@
 #include "core/parallel.h"
 #include "core/rng.h"
 #include "core/version.h"
+#include "nn/layers_internal.h"
+#include "nn/torch_io_internal.h"
 #include "program/structure_tokens.h"
 #include "program/vocabulary.h"
 
@@ -22,102 +25,9 @@ namespace img2cad::nn {
 
 namespace {
 
-// GroupNorm rather than BatchNorm: the statistics do not depend on the batch, so one photo at
-// inference is treated exactly like a training batch.
-torch::nn::GroupNorm Norm(int channels) {
-  return torch::nn::GroupNorm(torch::nn::GroupNormOptions(std::gcd(8, channels), channels));
-}
-
-torch::nn::Conv2d Conv(int in, int out, int k, int stride) {
-  return torch::nn::Conv2d(
-      torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
-}
-
-struct BlockImpl : torch::nn::Module {
-  BlockImpl(int in, int out, int stride)
-      : conv1(register_module("conv1", Conv(in, out, 3, stride))),
-        norm1(register_module("norm1", Norm(out))),
-        conv2(register_module("conv2", Conv(out, out, 3, 1))),
-        norm2(register_module("norm2", Norm(out))),
-        skip(register_module("skip", Conv(in, out, 1, stride))),
-        skip_norm(register_module("skip_norm", Norm(out))) {}
-  torch::Tensor forward(const torch::Tensor& x) {
-    auto y = torch::relu(norm1(conv1(x)));
-    y = norm2(conv2(y));
-    return torch::relu(y + skip_norm(skip(x)));
-  }
-  torch::nn::Conv2d conv1;
-  torch::nn::GroupNorm norm1;
-  torch::nn::Conv2d conv2;
-  torch::nn::GroupNorm norm2;
-  torch::nn::Conv2d skip;
-  torch::nn::GroupNorm skip_norm;
-};
-TORCH_MODULE(Block);
-
-// The shared image encoder: a stride-2 stem and four residual stages (/32 in all), giving a
-// (S/32)² grid of feature tokens plus one pooled token, projected to d_model with a learned
-// position per grid cell. Stage 2 will cross-attend to the same tokens.
-struct EncoderImpl : torch::nn::Module {
-  EncoderImpl(const StructureModelConfig& c) {
-    const int w = c.width;
-    stem = register_module("stem", Conv(3, w, 3, 2));
-    stem_norm = register_module("stem_norm", Norm(w));
-    const int widths[] = {w, w * 3 / 2, w * 3, w * 5};
-    int in = w;
-    for (int i = 0; i < 4; ++i) {
-      blocks->push_back(Block(in, widths[i], 2));
-      in = widths[i];
-    }
-    register_module("blocks", blocks);
-    const int grid = c.image_size / 32;
-    proj = register_module("proj", torch::nn::Linear(in, c.d_model));
-    pos = register_parameter("pos", torch::randn({1, grid * grid + 1, c.d_model}) * 0.02);
-  }
-  // images [B, 3, S, S] -> memory [B, (S/32)² + 1, d_model]
-  torch::Tensor forward(const torch::Tensor& images) {
-    auto x = torch::relu(stem_norm(stem(images)));
-    for (auto& b : *blocks) x = b->as<Block>()->forward(x);
-    auto tokens = x.flatten(2).transpose(1, 2);      // [B, G², C]
-    auto pooled = tokens.mean(1, /*keepdim=*/true);  // [B, 1, C]
-    return proj(torch::cat({pooled, tokens}, 1)) + pos;
-  }
-  torch::nn::Conv2d stem{nullptr};
-  torch::nn::GroupNorm stem_norm{nullptr};
-  torch::nn::ModuleList blocks;
-  torch::nn::Linear proj{nullptr};
-  torch::Tensor pos;
-};
-TORCH_MODULE(Encoder);
-
-// Multi-head attention written out, so that decoding can keep a key/value cache.
-struct AttentionImpl : torch::nn::Module {
-  AttentionImpl(int d, int heads) : heads(heads), dh(d / heads) {
-    q = register_module("q", torch::nn::Linear(d, d));
-    k = register_module("k", torch::nn::Linear(d, d));
-    v = register_module("v", torch::nn::Linear(d, d));
-    o = register_module("o", torch::nn::Linear(d, d));
-  }
-  torch::Tensor Split(const torch::Tensor& x) const {  // [B, L, d] -> [B, H, L, dh]
-    return x.view({x.size(0), x.size(1), heads, dh}).transpose(1, 2);
-  }
-  torch::Tensor Keys(const torch::Tensor& x) { return Split(k(x)); }
-  torch::Tensor Values(const torch::Tensor& x) { return Split(v(x)); }
-  // query [B, Lq, d]; keys/values [B, H, Lk, dh]; mask added to the scores.
-  torch::Tensor Attend(const torch::Tensor& query, const torch::Tensor& keys,
-                       const torch::Tensor& values, const torch::Tensor& mask, double dropout) {
-    auto qh = Split(q(query));
-    auto scores = torch::matmul(qh, keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh));
-    if (mask.defined()) scores = scores + mask;
-    auto weights = torch::softmax(scores, -1);
-    if (dropout > 0 && is_training()) weights = torch::dropout(weights, dropout, true);
-    auto out = torch::matmul(weights, values).transpose(1, 2).contiguous();
-    return o(out.view({out.size(0), out.size(1), heads * dh}));
-  }
-  int heads, dh;
-  torch::nn::Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
-};
-TORCH_MODULE(Attention);
+using layers::Attention;
+using layers::Encoder;
+using layers::ImageTensor;
 
 struct LayerCache {
   torch::Tensor self_k, self_v;    // [B, H, t, dh], grown by one per step
@@ -168,17 +78,19 @@ TORCH_MODULE(DecoderLayer);
 struct NetImpl : torch::nn::Module {
   NetImpl(const StructureModelConfig& c) : config(c) {
     const int vocab = program::StructureVocabularySize();
-    encoder = register_module("encoder", Encoder(c));
+    encoder = register_module("encoder", Encoder(c.image_size, c.width, c.grid_stride, c.d_model));
     embed = register_module("embed", torch::nn::Embedding(vocab, c.d_model));
     pos = register_parameter("pos", torch::randn({program::kMaxStructureTokens, c.d_model}) * 0.02);
     for (int i = 0; i < c.layers; ++i) layers->push_back(DecoderLayer(c));
     register_module("layers", layers);
     norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
     head = register_module("head", torch::nn::Linear(c.d_model, vocab));
+    // Registered only when configured, so models saved without it still load.
+    if (c.category_head)
+      category = register_module("category", torch::nn::Linear(c.d_model, vocab));
   }
-  // Teacher forcing: images [B,3,S,S], inputs [B, L] -> logits [B, L, V].
-  torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& inputs) {
-    const auto memory = encoder(images);
+  // Teacher forcing: memory [B, M, d] (from the encoder), inputs [B, L] -> logits [B, L, V].
+  torch::Tensor forward(const torch::Tensor& memory, const torch::Tensor& inputs) {
     const int64_t len = inputs.size(1);
     auto x = embed(inputs) + pos.slice(0, 0, len).unsqueeze(0);
     const auto causal = torch::full({len, len}, -std::numeric_limits<float>::infinity()).triu(1);
@@ -192,21 +104,25 @@ struct NetImpl : torch::nn::Module {
   torch::nn::ModuleList layers;
   torch::nn::LayerNorm norm{nullptr};
   torch::nn::Linear head{nullptr};
+  torch::nn::Linear category{nullptr};  // over the whole vocabulary; masked to category tokens
 };
 TORCH_MODULE(Net);
 
-// The crop as the network reads it: RGB resized to S x S, scaled to about [-2, 2].
-torch::Tensor ImageTensor(const image::Image& crop, int size) {
-  image::Image rgb = image::ConvertChannels(crop, 3);
-  if (rgb.width != size || rgb.height != size) rgb = image::Resize(rgb, size, size);
-  auto t = torch::from_blob(rgb.pixels.data(), {size, size, 3}, torch::kUInt8)
-               .permute({2, 0, 1})
-               .to(torch::kFloat32);
-  return (t / 255.0 - 0.5) / 0.25;
-}
-
 // Grammar mask as additive logits: 0 where allowed, a large negative number elsewhere.
 constexpr float kMasked = -1e9f;
+
+// Additive logits allowing only the tokens that may follow BOS (the categories).
+torch::Tensor CategoryMask() {
+  const int vocab = program::StructureVocabularySize();
+  program::StructureGrammar grammar;
+  IMG2CAD_CHECK(grammar.Accept(program::kBosToken).ok());
+  std::vector<unsigned char> allowed;
+  grammar.AllowedNext(&allowed);
+  auto mask = torch::zeros({vocab});
+  for (int v = 0; v < vocab; ++v)
+    if (!allowed[v]) mask[v] = kMasked;
+  return mask;
+}
 
 }  // namespace
 
@@ -226,7 +142,8 @@ StructureModel& StructureModel::operator=(StructureModel&&) noexcept = default;
 StructureModel::~StructureModel() = default;
 
 StructureModel StructureModel::Create(const StructureModelConfig& config, uint64_t seed) {
-  IMG2CAD_CHECK(config.image_size % 32 == 0 && config.d_model % config.heads == 0)
+  IMG2CAD_CHECK(config.image_size % 32 == 0 && config.d_model % config.heads == 0 &&
+                (config.grid_stride == 16 || config.grid_stride == 32))
       << "bad structure model configuration";
   torch::manual_seed(seed);
   auto impl = std::make_unique<Impl>(config);
@@ -269,43 +186,69 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   for (auto& group : impl_->optimizer->param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 
-  const int64_t b = static_cast<int64_t>(batch.size());
-  size_t longest = 0;
-  for (const auto& e : batch) longest = std::max(longest, e.tokens.size());
-  const int64_t len = static_cast<int64_t>(longest) - 1;
   const int vocab = program::StructureVocabularySize();
-  auto inputs = torch::full({b, len}, program::kPadToken, torch::kLong);
-  auto targets = torch::full({b, len}, -100, torch::kLong);  // -100: ignored by the loss
-  auto mask = torch::zeros({b, len, vocab});
   std::vector<torch::Tensor> images;
-  auto in_a = inputs.accessor<int64_t, 2>();
-  auto tg_a = targets.accessor<int64_t, 2>();
-  auto mk_a = mask.accessor<float, 3>();
+  for (const auto& e : batch) images.push_back(ImageTensor(e.crop, config().image_size));
+  const auto memory = net->encoder(torch::stack(images));
+
+  // Length-sorted groups of up to kGroup sequences, each padded only to its own longest.
+  constexpr size_t kGroup = 8;
+  std::vector<int64_t> order(batch.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return batch[a].tokens.size() < batch[b].tokens.size();
+  });
+  torch::Tensor token_loss_sum = torch::zeros({});
+  int64_t token_count = 0;
   std::vector<unsigned char> allowed;
-  for (int64_t i = 0; i < b; ++i) {
-    const auto& tokens = batch[i].tokens;
-    images.push_back(ImageTensor(batch[i].crop, config().image_size));
-    program::StructureGrammar grammar;
-    IMG2CAD_CHECK(grammar.Accept(tokens[0]).ok());
-    for (size_t t = 0; t + 1 < tokens.size(); ++t) {
-      in_a[i][t] = tokens[t];
-      tg_a[i][t] = tokens[t + 1];
-      // The loss is over the tokens the grammar allows, as in decoding.
-      grammar.AllowedNext(&allowed);
-      for (int v = 0; v < vocab; ++v)
-        if (!allowed[v]) mk_a[i][t][v] = kMasked;
-      IMG2CAD_CHECK(grammar.Accept(tokens[t + 1]).ok()) << "training sequence breaks the grammar";
+  for (size_t g0 = 0; g0 < order.size(); g0 += kGroup) {
+    const std::vector<int64_t> group(order.begin() + g0,
+                                     order.begin() + std::min(order.size(), g0 + kGroup));
+    const int64_t b = static_cast<int64_t>(group.size());
+    const int64_t len = static_cast<int64_t>(batch[group.back()].tokens.size()) - 1;
+    auto inputs = torch::full({b, len}, program::kPadToken, torch::kLong);
+    auto targets = torch::full({b, len}, -100, torch::kLong);  // -100: ignored by the loss
+    auto mask = torch::zeros({b, len, vocab});
+    auto in_a = inputs.accessor<int64_t, 2>();
+    auto tg_a = targets.accessor<int64_t, 2>();
+    auto mk_a = mask.accessor<float, 3>();
+    for (int64_t i = 0; i < b; ++i) {
+      const auto& tokens = batch[group[i]].tokens;
+      program::StructureGrammar grammar;
+      IMG2CAD_CHECK(grammar.Accept(tokens[0]).ok());
+      for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+        in_a[i][t] = tokens[t];
+        tg_a[i][t] = tokens[t + 1];
+        // The loss is over the tokens the grammar allows, as in decoding.
+        grammar.AllowedNext(&allowed);
+        for (int v = 0; v < vocab; ++v)
+          if (!allowed[v]) mk_a[i][t][v] = kMasked;
+        IMG2CAD_CHECK(grammar.Accept(tokens[t + 1]).ok()) << "training sequence breaks the grammar";
+        ++token_count;
+      }
     }
+    const auto index = torch::tensor(group, torch::kLong);
+    auto logits = net->forward(memory.index_select(0, index), inputs) + mask;
+    token_loss_sum =
+        token_loss_sum +
+        torch::nn::functional::cross_entropy(
+            logits.reshape({b * len, vocab}), targets.reshape({b * len}),
+            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+                torch::kSum));
   }
-  auto logits = net->forward(torch::stack(images), inputs) + mask;
-  auto loss = torch::nn::functional::cross_entropy(
-      logits.reshape({b * len, vocab}), targets.reshape({b * len}),
-      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+  const auto token_loss = token_loss_sum / static_cast<double>(std::max<int64_t>(1, token_count));
+  auto loss = token_loss;
+  if (net->category) {
+    std::vector<int64_t> cats;
+    for (const auto& e : batch) cats.push_back(e.tokens.at(1));
+    auto logits = net->category(memory.select(1, 0)) + CategoryMask();
+    loss = loss + torch::nn::functional::cross_entropy(logits, torch::tensor(cats, torch::kLong));
+  }
   impl_->optimizer->zero_grad();
   loss.backward();
   torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
   impl_->optimizer->step();
-  return loss.item<double>();
+  return token_loss.item<double>();
 }
 
 core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(const image::Image& crop,
@@ -363,6 +306,11 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
         if (allowed[v]) mask_a[i][v] = 0;
     }
     auto logp = torch::log_softmax(logits + mask, -1);
+    if (t == 0 && net->category) {
+      // The category is read by both heads; their product of experts decides it.
+      const auto head = torch::log_softmax(net->category(memory.select(1, 0)) + CategoryMask(), -1);
+      logp = torch::log_softmax(logp + head, -1);
+    }
     auto logp_a = logp.accessor<float, 2>();
     // Every allowed continuation of every hypothesis competes for the beam.
     struct Cand {
@@ -423,15 +371,6 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
 }
 
 core::Status StructureModel::Save(const std::string& dir, const std::string& card_json) const {
-  std::ostringstream weights;
-  try {
-    torch::serialize::OutputArchive archive;
-    impl_->net->save(archive);
-    archive.save_to(weights);
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kIo,
-                        std::string("cannot serialise: ") + e.what_without_backtrace(), "", dir);
-  }
   const StructureModelConfig& c = config();
   nlohmann::ordered_json j;
   j["format"] = "img2cad.model/1";
@@ -442,76 +381,30 @@ core::Status StructureModel::Save(const std::string& dir, const std::string& car
   j["program_version"] = core::kVersion;
   j["vocabulary_version"] = program::kVocabularyVersion;
   j["structure_tokens_version"] = program::kStructureTokensVersion;
-  j["config"] = {{"image_size", c.image_size}, {"width", c.width},   {"d_model", c.d_model},
-                 {"heads", c.heads},           {"layers", c.layers}, {"ff", c.ff}};
+  j["config"] = {{"image_size", c.image_size},   {"width", c.width},
+                 {"d_model", c.d_model},         {"heads", c.heads},
+                 {"layers", c.layers},           {"ff", c.ff},
+                 {"grid_stride", c.grid_stride}, {"category_head", c.category_head}};
   j["parameters"] = num_parameters();
-  auto card = nlohmann::ordered_json::parse(card_json, nullptr, false);
-  if (card.is_discarded() || !card.is_object()) {
-    return core::Status(core::StatusCode::kInvalidArgument, "model card is not a JSON object");
-  }
-  for (auto it = card.begin(); it != card.end(); ++it) j[it.key()] = it.value();
-  core::AtomicOutputs out;
-  IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(dir));
-  IMG2CAD_RETURN_IF_ERROR(core::WriteFileAtomic(out.Stage(dir + "/weights.pt"), weights.str()));
-  IMG2CAD_RETURN_IF_ERROR(
-      core::WriteFileAtomic(out.Stage(dir + "/model.json"), core::FormatJson(j)));
-  return out.Commit();
+  return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
 }
 
 core::Status StructureModel::SaveCheckpoint(const std::string& path) const {
-  std::ostringstream bytes;
-  try {
-    torch::serialize::OutputArchive archive, net, optim;
-    impl_->net->save(net);
-    archive.write("net", net);
-    archive.write("seed", torch::tensor(static_cast<int64_t>(impl_->seed)));
-    archive.write("steps", torch::tensor(impl_->steps));
-    if (impl_->optimizer) {
-      impl_->optimizer->save(optim);
-      archive.write("optim", optim);
-    }
-    archive.save_to(bytes);
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kIo,
-                        std::string("cannot serialise: ") + e.what_without_backtrace(), "", path);
-  }
-  return core::WriteFileAtomic(path, bytes.str());
+  return torch_io::SaveCheckpoint(path, *impl_->net, impl_->optimizer.get(), impl_->seed,
+                                  impl_->steps);
 }
 
 core::Status StructureModel::LoadCheckpoint(const std::string& path) {
-  IMG2CAD_ASSIGN_OR_RETURN(std::string bytes, core::ReadFile(path));
-  try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive archive, net, optim;
-    archive.load_from(in);
-    archive.read("net", net);
-    impl_->net->load(net);
-    torch::Tensor seed, steps;
-    archive.read("seed", seed);
-    archive.read("steps", steps);
-    impl_->seed = static_cast<uint64_t>(seed.item<int64_t>());
-    impl_->steps = steps.item<int64_t>();
-    if (archive.try_read("optim", optim)) {
-      impl_->optimizer = std::make_unique<torch::optim::AdamW>(
-          impl_->net->parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(0.01));
-      impl_->optimizer->load(optim);
-    }
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kParse,
-                        std::string("cannot load checkpoint: ") + e.what_without_backtrace(), "",
-                        path);
-  }
-  return core::OkStatus();
+  return torch_io::LoadCheckpoint(path, impl_->net.ptr().get(), &impl_->optimizer, 0.01,
+                                  &impl_->seed, &impl_->steps);
 }
 
 core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
   const std::string card_path = dir + "/model.json";
-  IMG2CAD_ASSIGN_OR_RETURN(std::string text, core::ReadFile(card_path));
-  const auto j = nlohmann::json::parse(text, nullptr, false);
+  IMG2CAD_ASSIGN_OR_RETURN(const nlohmann::json j, torch_io::ReadCard(dir));
   auto bad = [&](const std::string& where, const std::string& msg) {
     return core::Status(core::StatusCode::kParse, msg, where, card_path);
   };
-  if (j.is_discarded() || !j.is_object()) return bad("", "malformed JSON");
   if (j.value("name", "") != "structure") return bad("name", "not a structure model");
   if (j.value("structure_tokens_version", -1) != program::kStructureTokensVersion) {
     return bad("structure_tokens_version",
@@ -531,26 +424,18 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
     c.heads = cj.at("heads").get<int>();
     c.layers = cj.at("layers").get<int>();
     c.ff = cj.at("ff").get<int>();
+    // Models saved before these options existed used a /32 grid and no category head.
+    c.grid_stride = cj.value("grid_stride", 32);
+    c.category_head = cj.value("category_head", false);
   } catch (const nlohmann::json::exception&) {
     return bad("config", "missing or mistyped configuration");
   }
-  if (c.image_size <= 0 || c.image_size % 32 || c.heads <= 0 || c.d_model % c.heads ||
-      c.layers <= 0 || c.width < 8 || c.ff <= 0) {
+  if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
+      c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0) {
     return bad("config", "impossible configuration");
   }
-  const std::string weights_path = dir + "/weights.pt";
-  IMG2CAD_ASSIGN_OR_RETURN(std::string bytes, core::ReadFile(weights_path));
   StructureModel model(std::make_unique<Impl>(c));
-  try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive archive;
-    archive.load_from(in);
-    model.impl_->net->load(archive);
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kParse,
-                        std::string("cannot load weights: ") + e.what_without_backtrace(), "",
-                        weights_path);
-  }
+  IMG2CAD_RETURN_IF_ERROR(torch_io::LoadWeights(dir, model.impl_->net.ptr().get()));
   return model;
 }
 

@@ -25,6 +25,12 @@ struct StructureModelConfig {
   int heads = 4;
   int layers = 3;
   int ff = 512;  // feed-forward width
+  // Pixels per image token: 32 (four stride-2 stages after the stem) or 16 (the last stage keeps
+  // its resolution, giving 4x as many tokens for counting small repeated parts).
+  int grid_stride = 16;
+  // An auxiliary category classifier on the pooled image token: trained beside the decoder and,
+  // at decoding, multiplied into the category token's distribution.
+  bool category_head = true;
   bool operator==(const StructureModelConfig&) const = default;
 };
 
@@ -68,9 +74,11 @@ class StructureModel {
   core::Status SaveCheckpoint(const std::string& path) const;
   core::Status LoadCheckpoint(const std::string& path);
 
-  // One optimiser step of teacher-forced cross-entropy on `batch`; returns the mean loss per
-  // token. The optimiser (AdamW) state lives with the model. Errors: kInternal when libtorch
-  // fails (its message included).
+  // One optimiser step of teacher-forced cross-entropy on `batch` (plus the category head's
+  // cross-entropy when the configuration has one); returns the mean token loss alone, comparable
+  // across configurations. Sequences are decoded in length-sorted groups, so a batch that mixes
+  // short chairs and long storage pieces wastes little on padding. The optimiser (AdamW) state
+  // lives with the model. Errors: kInternal when libtorch fails (its message included).
   core::Result<double> TrainStep(const std::vector<StructureExample>& batch, double learning_rate);
 
  private:

@@ -109,35 +109,16 @@ core::Status WriteCurve(const std::string& path, const std::vector<std::vector<d
   return image::WritePng(path, img);
 }
 
-// The sample order of one epoch, a function of the seed only. Batches hold samples of similar
-// length (chairs run ~60 tokens, storage up to ~380), so little of a step is spent on padding:
-// shuffle, sort runs of 16 batches by length, cut them into batches, shuffle the batches.
-std::vector<size_t> EpochOrder(const std::vector<StructureSample>& samples, int batch,
-                               uint64_t seed) {
+// The sample order of one epoch, a function of the seed only: a plain shuffle, so every batch
+// mixes the categories. (Batches sorted by length were single-category, and the category swung
+// from one evaluation to the next; TrainStep now pads within length-sorted groups instead.)
+std::vector<size_t> EpochOrder(size_t count, uint64_t seed) {
   core::Rng rng(seed);
-  auto shuffle = [&](std::vector<size_t>* v) {
-    for (size_t i = v->size(); i > 1; --i)
-      std::swap((*v)[i - 1], (*v)[static_cast<size_t>(rng.UniformInt(0, static_cast<int>(i) - 1))]);
-  };
-  std::vector<size_t> order(samples.size());
+  std::vector<size_t> order(count);
   std::iota(order.begin(), order.end(), 0);
-  shuffle(&order);
-  const size_t run = static_cast<size_t>(batch) * 16;
-  for (size_t start = 0; start < order.size(); start += run) {
-    const auto end = order.begin() + std::min(order.size(), start + run);
-    std::stable_sort(order.begin() + start, end, [&](size_t a, size_t b) {
-      return samples[a].tokens.size() < samples[b].tokens.size();
-    });
-  }
-  const size_t batches = order.size() / batch;
-  std::vector<size_t> batch_order(batches);
-  std::iota(batch_order.begin(), batch_order.end(), 0);
-  shuffle(&batch_order);
-  std::vector<size_t> out;
-  out.reserve(batches * batch);
-  for (size_t b : batch_order)
-    for (int k = 0; k < batch; ++k) out.push_back(order[b * batch + k]);
-  return out;
+  for (size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[static_cast<size_t>(rng.UniformInt(0, static_cast<int>(i) - 1))]);
+  return order;
 }
 
 // Rows of log.csv up to `max_step` (a resumed run drops what came after its checkpoint).
@@ -218,7 +199,7 @@ core::Status TrainStructure(const TrainStructureOptions& o,
     const int64_t step = model.steps();
     const int64_t epoch = step / per_epoch;
     if (epoch != order_epoch) {
-      order = EpochOrder(train, o.batch, core::MixSeed(o.seed, 1000 + epoch));
+      order = EpochOrder(train.size(), core::MixSeed(o.seed, 1000 + epoch));
       order_epoch = epoch;
     }
     std::vector<StructureExample> batch;

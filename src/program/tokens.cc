@@ -134,6 +134,33 @@ std::vector<PartTokens> ToTokens(const Program& program) {
   return out;
 }
 
+std::vector<PartTokens> SkeletonTokens(const Structure& structure) {
+  std::vector<PartTokens> out;
+  for (const PartStructure& part : structure.parts) {
+    PartTokens pt{part.label, part.instance, {}};
+    for (const FeatureStructure& f : part.features) {
+      for (const auto& loop : f.loops) {
+        pt.commands.push_back({CommandType::kSol, {}});
+        for (const CurveSlot& c : loop) {
+          Command cmd;
+          cmd.type = c.type == CurveType::kLine  ? CommandType::kLine
+                     : c.type == CurveType::kArc ? CommandType::kArc
+                                                 : CommandType::kCircle;
+          if (c.type == CurveType::kArc) cmd.args[3] = c.ccw ? 1 : 0;
+          pt.commands.push_back(cmd);
+        }
+      }
+      Command e;
+      e.type = CommandType::kExtrude;
+      e.args[9] = static_cast<double>(f.extent);
+      e.args[12] = static_cast<double>(f.operation);
+      pt.commands.push_back(e);
+    }
+    out.push_back(std::move(pt));
+  }
+  return out;
+}
+
 core::Result<Program> FromTokens(const std::string& category, Symmetry symmetry,
                                  const std::vector<PartTokens>& parts) {
   Program p;

@@ -24,6 +24,7 @@
 
 #include "core/status.h"
 #include "program/program.h"
+#include "program/structure.h"
 
 namespace img2cad::program {
 
@@ -56,6 +57,11 @@ bool IsDiscreteArg(CommandType type, int k);
 
 // The token form of every part, in part order.
 std::vector<PartTokens> ToTokens(const Program& program);
+
+// The token form of a structure: the same commands as ToTokens gives for any program with that
+// structure, with the discrete arguments set and every continuous one 0. Stage 2 fills in the
+// rest.
+std::vector<PartTokens> SkeletonTokens(const Structure& structure);
 
 // Text form for people, logs and golden files: per part a line "label instance", then one
 // indented line per command with its used arguments ("  Arc 0 30 90 1"), numbers in the

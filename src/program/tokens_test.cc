@@ -19,6 +19,19 @@ TEST(TokensTest, RoundTripIsExact) {
   }
 }
 
+TEST(TokensTest, SkeletonIsTheTokensWithTheNumbersLeftOut) {
+  for (const char* name : {"chair", "table", "storage"}) {
+    Program p =
+        ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/" + name + ".json").value();
+    auto want = ToTokens(p);
+    for (auto& part : want)
+      for (auto& cmd : part.commands)
+        for (int k = 0; k < kNumArgs; ++k)
+          if (!IsDiscreteArg(cmd.type, k)) cmd.args[k] = 0;
+    EXPECT_EQ(SkeletonTokens(StructureOf(p)), want) << name;
+  }
+}
+
 TEST(TokensTest, LayoutOfAFeature) {
   Program p = ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/table.json").value();
   // shelf: SOL, 4 lines, SOL, circle, Extrude

@@ -1,0 +1,626 @@
+// Stage 2's network (see assembler_model.h for the design).
+#include "nn/assembler_model.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "core/parallel.h"
+#include "core/rng.h"
+#include "core/version.h"
+#include "nn/layers_internal.h"
+#include "nn/torch_io_internal.h"
+#include "program/tokens.h"
+#include "program/vocabulary.h"
+
+namespace img2cad::nn {
+
+namespace {
+
+using program::CommandType;
+using program::kNumArgs;
+using program::kNumCommandTypes;
+
+constexpr int kPartType = kNumCommandTypes;  // the PART token in front of each part
+constexpr int kPadType = kNumCommandTypes + 1;
+constexpr int kMaxPosition = 128;  // positions within a part are clamped to this
+constexpr int kMaxInstance = 32;
+constexpr int kMaxFeature = 8;
+constexpr int kDiscreteIds = 15;  // 0 none; 1-2 arc cw/ccw; 3-14 extrude extent x operation
+constexpr float kMaskedScore = -1e9f;
+
+int NumCategories() { return static_cast<int>(program::Categories().size()); }
+
+int CategoryIndex(const std::string& category) {
+  const auto& cats = program::Categories();
+  const auto it = std::find(cats.begin(), cats.end(), category);
+  return it == cats.end() ? -1 : static_cast<int>(it - cats.begin());
+}
+
+// Label ids over all categories: each category's labels follow the previous categories'.
+int LabelId(int category, const std::string& label) {
+  int offset = 0;
+  for (int c = 0; c < category; ++c)
+    offset += static_cast<int>(program::LabelsOf(program::Categories()[c]).size());
+  const auto i = program::LabelIndex(program::Categories()[category], label);
+  return i ? offset + *i : -1;
+}
+
+int NumLabels() {
+  int n = 0;
+  for (const auto& c : program::Categories()) n += static_cast<int>(program::LabelsOf(c).size());
+  return n;
+}
+
+int StatIndex(int category, int type, int arg) {
+  return (category * kNumCommandTypes + type) * kNumArgs + arg;
+}
+
+// The continuous arguments the network predicts: distance2 only for two-sided extrusions.
+bool Active(const program::Command& c, int k) {
+  if (k >= program::ArgCount(c.type) || program::IsDiscreteArg(c.type, k)) return false;
+  if (c.type == CommandType::kExtrude && k == 11) {
+    return static_cast<int>(c.args[9]) == static_cast<int>(program::Extent::kTwoSided);
+  }
+  return true;
+}
+
+using V3 = std::array<double, 3>;
+double Norm3(const V3& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
+
+// Unit normal n and unit x direction orthogonal to it; a degenerate x direction is replaced by
+// the most orthogonal world axis.
+void Orthonormalise(V3* n, V3* x) {
+  double len = Norm3(*n);
+  if (len < 1e-9) *n = {0, 0, 1}, len = 1;
+  for (double& v : *n) v /= len;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const double d = (*x)[0] * (*n)[0] + (*x)[1] * (*n)[1] + (*x)[2] * (*n)[2];
+    for (int k = 0; k < 3; ++k) (*x)[k] -= d * (*n)[k];
+    const double xl = Norm3(*x);
+    if (xl > 1e-6) {
+      for (double& v : *x) v /= xl;
+      return;
+    }
+    const int axis = std::abs((*n)[0]) < 0.6 ? 0 : 1;
+    *x = {0, 0, 0};
+    (*x)[axis] = 1;
+  }
+}
+
+// The arguments as the network sees them: plane directions orthonormalised.
+std::array<double, kNumArgs> CanonicalArgs(const program::Command& c) {
+  auto a = c.args;
+  if (c.type == CommandType::kExtrude) {
+    V3 n{a[3], a[4], a[5]}, x{a[6], a[7], a[8]};
+    Orthonormalise(&n, &x);
+    for (int k = 0; k < 3; ++k) a[3 + k] = n[k], a[6 + k] = x[k];
+  }
+  return a;
+}
+
+// One program (or structure) as token features for the network.
+struct Encoded {
+  int category = 0;
+  std::vector<int64_t> type, disc, label, instance, position, feature, part;
+  std::vector<int64_t> part_tokens;   // positions of the PART tokens
+  std::vector<float> target, active;  // [L * kNumArgs], normalised targets (training only)
+};
+
+core::Result<Encoded> Encode(const std::string& category,
+                             const std::vector<program::PartTokens>& parts, const ArgStats& stats,
+                             bool with_targets) {
+  Encoded e;
+  e.category = CategoryIndex(category);
+  if (e.category < 0) {
+    return core::Status(core::StatusCode::kInvalidArgument, "unknown category '" + category + "'");
+  }
+  auto push = [&](int type, int disc, int label, int instance, int position, int feature,
+                  int part) {
+    e.type.push_back(type);
+    e.disc.push_back(disc);
+    e.label.push_back(label);
+    e.instance.push_back(std::min(instance, kMaxInstance - 1));
+    e.position.push_back(std::min(position, kMaxPosition - 1));
+    e.feature.push_back(std::min(feature, kMaxFeature - 1));
+    e.part.push_back(part);
+  };
+  for (size_t p = 0; p < parts.size(); ++p) {
+    const int label = LabelId(e.category, parts[p].label);
+    if (label < 0) {
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "unknown label '" + parts[p].label + "' for " + category,
+                          "parts[" + std::to_string(p) + "]");
+    }
+    e.part_tokens.push_back(static_cast<int64_t>(e.type.size()));
+    push(kPartType, 0, label, parts[p].instance, 0, 0, static_cast<int>(p));
+    e.target.insert(e.target.end(), kNumArgs, 0.f);
+    e.active.insert(e.active.end(), kNumArgs, 0.f);
+    int feature = 0;
+    for (size_t i = 0; i < parts[p].commands.size(); ++i) {
+      const program::Command& c = parts[p].commands[i];
+      const int type = static_cast<int>(c.type);
+      int disc = 0;
+      if (c.type == CommandType::kArc) disc = 1 + (c.args[3] != 0);
+      if (c.type == CommandType::kExtrude)
+        disc = 3 + static_cast<int>(c.args[9]) * 4 + static_cast<int>(c.args[12]);
+      push(type, disc, label, parts[p].instance, static_cast<int>(i) + 1, feature,
+           static_cast<int>(p));
+      const auto args = CanonicalArgs(c);
+      for (int k = 0; k < kNumArgs; ++k) {
+        const bool on = Active(c, k);
+        const int s = StatIndex(e.category, type, k);
+        e.active.push_back(on ? 1.f : 0.f);
+        e.target.push_back(on && with_targets
+                               ? static_cast<float>((args[k] - stats.mean[s]) / stats.stddev[s])
+                               : 0.f);
+      }
+      if (c.type == CommandType::kExtrude) ++feature;
+    }
+  }
+  return e;
+}
+
+// Pre-norm layer: self-attention under `mask`, cross-attention to the image tokens, MLP.
+struct AsmLayerImpl : torch::nn::Module {
+  AsmLayerImpl(int d, int heads, int ff) {
+    self_attn = register_module("self_attn", layers::Attention(d, heads));
+    cross_attn = register_module("cross_attn", layers::Attention(d, heads));
+    n1 = register_module("n1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    n2 = register_module("n2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    n3 = register_module("n3", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    ff1 = register_module("ff1", torch::nn::Linear(d, ff));
+    ff2 = register_module("ff2", torch::nn::Linear(ff, d));
+  }
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& memory, const torch::Tensor& mask) {
+    auto h = n1(x);
+    x = x + self_attn->Attend(h, self_attn->Keys(h), self_attn->Values(h), mask, 0);
+    x = x + cross_attn->Attend(n2(x), cross_attn->Keys(memory), cross_attn->Values(memory), {}, 0);
+    return x + ff2(torch::gelu(ff1(n3(x))));
+  }
+  layers::Attention self_attn{nullptr}, cross_attn{nullptr};
+  torch::nn::LayerNorm n1{nullptr}, n2{nullptr}, n3{nullptr};
+  torch::nn::Linear ff1{nullptr}, ff2{nullptr};
+};
+TORCH_MODULE(AsmLayer);
+
+// A padded batch of encoded sequences as tensors.
+struct Batch {
+  torch::Tensor type, disc, label, instance, position, feature, category;  // [B, L] / [B]
+  torch::Tensor local_mask;      // [B, 1, L, L] additive: attention within the part only
+  torch::Tensor part_rows;       // flat indices b * L + position of every PART token
+  torch::Tensor part_slots;      // where each goes in the [B * P] part layout
+  torch::Tensor global_mask;     // [B, 1, 1, P] additive: real parts only
+  torch::Tensor target, active;  // [B, L, kNumArgs]
+  int64_t parts = 0;             // P
+};
+
+Batch MakeBatch(const std::vector<const Encoded*>& items) {
+  const int64_t b = static_cast<int64_t>(items.size());
+  int64_t len = 0, parts = 0;
+  for (const Encoded* e : items) {
+    len = std::max<int64_t>(len, static_cast<int64_t>(e->type.size()));
+    parts = std::max<int64_t>(parts, static_cast<int64_t>(e->part_tokens.size()));
+  }
+  Batch out;
+  out.parts = parts;
+  auto fill = [&](std::vector<int64_t> Encoded::*field, int64_t pad) {
+    auto t = torch::full({b, len}, pad, torch::kLong);
+    auto a = t.accessor<int64_t, 2>();
+    for (int64_t i = 0; i < b; ++i)
+      for (size_t j = 0; j < (items[i]->*field).size(); ++j) a[i][j] = (items[i]->*field)[j];
+    return t;
+  };
+  out.type = fill(&Encoded::type, kPadType);
+  out.disc = fill(&Encoded::disc, 0);
+  out.label = fill(&Encoded::label, 0);
+  out.instance = fill(&Encoded::instance, 0);
+  out.position = fill(&Encoded::position, 0);
+  out.feature = fill(&Encoded::feature, 0);
+  const auto part = fill(&Encoded::part, -1);  // padding forms a "part" of its own
+  out.local_mask =
+      (part.unsqueeze(2) != part.unsqueeze(1)).to(torch::kFloat32).mul(kMaskedScore).unsqueeze(1);
+  std::vector<int64_t> cats, rows, slots;
+  auto global = torch::full({b, parts}, kMaskedScore);
+  for (int64_t i = 0; i < b; ++i) {
+    cats.push_back(items[i]->category);
+    for (size_t p = 0; p < items[i]->part_tokens.size(); ++p) {
+      rows.push_back(i * len + items[i]->part_tokens[p]);
+      slots.push_back(i * parts + static_cast<int64_t>(p));
+      global[i][static_cast<int64_t>(p)] = 0.f;
+    }
+  }
+  out.category = torch::tensor(cats, torch::kLong);
+  out.part_rows = torch::tensor(rows, torch::kLong);
+  out.part_slots = torch::tensor(slots, torch::kLong);
+  out.global_mask = global.view({b, 1, 1, parts});
+  out.target = torch::zeros({b, len, kNumArgs});
+  out.active = torch::zeros({b, len, kNumArgs});
+  for (int64_t i = 0; i < b; ++i) {
+    const int64_t n = static_cast<int64_t>(items[i]->type.size());
+    out.target[i].slice(0, 0, n).copy_(
+        torch::from_blob(const_cast<float*>(items[i]->target.data()), {n, kNumArgs}));
+    out.active[i].slice(0, 0, n).copy_(
+        torch::from_blob(const_cast<float*>(items[i]->active.data()), {n, kNumArgs}));
+  }
+  return out;
+}
+
+struct AssemblerNetImpl : torch::nn::Module {
+  explicit AssemblerNetImpl(const AssemblerConfig& c) : config(c) {
+    const int d = c.d_model;
+    encoder = register_module("encoder", layers::Encoder(c.image_size, c.width, c.grid_stride, d));
+    type_emb = register_module("type_emb", torch::nn::Embedding(kPadType + 1, d));
+    disc_emb = register_module("disc_emb", torch::nn::Embedding(kDiscreteIds, d));
+    label_emb = register_module("label_emb", torch::nn::Embedding(NumLabels(), d));
+    instance_emb = register_module("instance_emb", torch::nn::Embedding(kMaxInstance, d));
+    position_emb = register_module("position_emb", torch::nn::Embedding(kMaxPosition, d));
+    feature_emb = register_module("feature_emb", torch::nn::Embedding(kMaxFeature, d));
+    category_emb = register_module("category_emb", torch::nn::Embedding(NumCategories(), d));
+    for (int i = 0; i < c.local_layers; ++i) local1->push_back(AsmLayer(d, c.heads, c.ff));
+    for (int i = 0; i < c.global_layers; ++i) global->push_back(AsmLayer(d, c.heads, c.ff));
+    for (int i = 0; i < c.local_layers; ++i) local2->push_back(AsmLayer(d, c.heads, c.ff));
+    register_module("local1", local1);
+    register_module("across_parts", global);
+    register_module("local2", local2);
+    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    head = register_module("head", torch::nn::Linear(d, kNumCommandTypes * kNumArgs * PerArg()));
+    if (c.head == AssemblerHead::kGmFlow) {
+      noisy_in = register_module("noisy_in", torch::nn::Linear(kNumArgs, d));
+      time1 = register_module("time1", torch::nn::Linear(32, d));
+      time2 = register_module("time2", torch::nn::Linear(d, d));
+    }
+    const int64_t n = static_cast<int64_t>(NumCategories()) * kNumCommandTypes * kNumArgs;
+    arg_mean = register_buffer("arg_mean", torch::zeros({n}, torch::kFloat64));
+    arg_std = register_buffer("arg_std", torch::ones({n}, torch::kFloat64));
+  }
+  int PerArg() const { return config.head == AssemblerHead::kGmFlow ? 2 * config.mixture + 1 : 1; }
+
+  // -> [B, L, kNumArgs, PerArg()]: each token's outputs for its own command type.
+  torch::Tensor forward(const torch::Tensor& memory, const Batch& batch, const torch::Tensor& noisy,
+                        const torch::Tensor& t) {
+    auto x = type_emb(batch.type) + disc_emb(batch.disc) + label_emb(batch.label) +
+             instance_emb(batch.instance) + position_emb(batch.position) +
+             feature_emb(batch.feature) + category_emb(batch.category).unsqueeze(1);
+    if (noisy_in) {
+      // Sinusoidal features of t, then an MLP, added to every token with the noisy arguments.
+      auto freqs = torch::exp(torch::arange(16, torch::kFloat32) * (-std::log(1000.0) / 16));
+      auto angles = t.unsqueeze(1) * 1000.0 * freqs.unsqueeze(0);  // [B, 16]
+      auto temb = time2(torch::silu(time1(torch::cat({angles.sin(), angles.cos()}, 1))));
+      x = x + noisy_in(noisy) + temb.unsqueeze(1);
+    }
+    for (auto& l : *local1) x = l->as<AsmLayer>()->forward(x, memory, batch.local_mask);
+    if (batch.part_rows.numel() > 0) {
+      const int64_t b = x.size(0), len = x.size(1), d = x.size(2);
+      auto flat = x.reshape({b * len, d});
+      auto parts = torch::zeros({b * batch.parts, d})
+                       .index_copy(0, batch.part_slots, flat.index_select(0, batch.part_rows))
+                       .view({b, batch.parts, d});
+      for (auto& l : *global) parts = l->as<AsmLayer>()->forward(parts, memory, batch.global_mask);
+      flat = flat.index_copy(0, batch.part_rows,
+                             parts.reshape({b * batch.parts, d}).index_select(0, batch.part_slots));
+      x = flat.view({b, len, d});
+    }
+    for (auto& l : *local2) x = l->as<AsmLayer>()->forward(x, memory, batch.local_mask);
+    auto out = head(norm(x)).view({x.size(0), x.size(1), kNumCommandTypes, kNumArgs, PerArg()});
+    // PART and padding tokens predict nothing; they read slot 0 and are masked out later.
+    auto type = batch.type.clamp_max(kNumCommandTypes - 1);
+    auto index = type.view({x.size(0), x.size(1), 1, 1, 1}).expand({-1, -1, 1, kNumArgs, PerArg()});
+    return out.gather(2, index).squeeze(2);
+  }
+
+  AssemblerConfig config;
+  layers::Encoder encoder{nullptr};
+  torch::nn::Embedding type_emb{nullptr}, disc_emb{nullptr}, label_emb{nullptr},
+      instance_emb{nullptr}, position_emb{nullptr}, feature_emb{nullptr}, category_emb{nullptr};
+  torch::nn::ModuleList local1, global, local2;
+  torch::nn::LayerNorm norm{nullptr};
+  torch::nn::Linear head{nullptr}, noisy_in{nullptr}, time1{nullptr}, time2{nullptr};
+  torch::Tensor arg_mean, arg_std;
+};
+TORCH_MODULE(AssemblerNet);
+
+// Gaussian-mixture pieces of a kGmFlow output [..., 2K + 1]: log weights, means, log sigma.
+struct Mixture {
+  torch::Tensor log_weights, means, log_sigma;
+};
+Mixture SplitMixture(const torch::Tensor& out, int k) {
+  return {torch::log_softmax(out.narrow(-1, 0, k), -1), out.narrow(-1, k, k),
+          out.narrow(-1, 2 * k, 1).clamp(-7.0, 2.0)};
+}
+
+}  // namespace
+
+const char* AssemblerHeadName(AssemblerHead head) {
+  return head == AssemblerHead::kGmFlow ? "gmflow" : "regression";
+}
+
+bool ParseAssemblerHead(const std::string& name, AssemblerHead* out) {
+  if (name == "gmflow") return *out = AssemblerHead::kGmFlow, true;
+  if (name == "regression") return *out = AssemblerHead::kRegression, true;
+  return false;
+}
+
+ArgStats ComputeArgStats(const std::vector<const program::Program*>& programs) {
+  const size_t n = static_cast<size_t>(NumCategories()) * kNumCommandTypes * kNumArgs;
+  std::vector<double> sum(n, 0), sum2(n, 0), count(n, 0);
+  for (const program::Program* p : programs) {
+    const int cat = CategoryIndex(p->category);
+    if (cat < 0) continue;
+    for (const auto& part : program::ToTokens(*p))
+      for (const auto& c : part.commands) {
+        const auto args = CanonicalArgs(c);
+        for (int k = 0; k < kNumArgs; ++k) {
+          if (!Active(c, k)) continue;
+          const int s = StatIndex(cat, static_cast<int>(c.type), k);
+          sum[s] += args[k], sum2[s] += args[k] * args[k], count[s] += 1;
+        }
+      }
+  }
+  ArgStats stats;
+  stats.mean.assign(n, 0);
+  stats.stddev.assign(n, 1);
+  for (size_t s = 0; s < n; ++s) {
+    if (count[s] < 1) continue;
+    stats.mean[s] = sum[s] / count[s];
+    const double var = sum2[s] / count[s] - stats.mean[s] * stats.mean[s];
+    // A floor keeps constant arguments (a normal that is always +z) from dividing by zero.
+    stats.stddev[s] = std::max(std::sqrt(std::max(var, 0.0)), 1e-3);
+  }
+  return stats;
+}
+
+struct AssemblerModel::Impl {
+  explicit Impl(const AssemblerConfig& c) : net(c) {}
+  AssemblerNet net;
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  uint64_t seed = 0;
+  int64_t steps = 0;
+
+  ArgStats Stats() const {
+    ArgStats s;
+    auto m = net->arg_mean.contiguous(), d = net->arg_std.contiguous();
+    s.mean.assign(m.data_ptr<double>(), m.data_ptr<double>() + m.numel());
+    s.stddev.assign(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+    return s;
+  }
+};
+
+AssemblerModel::AssemblerModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AssemblerModel::AssemblerModel(AssemblerModel&&) noexcept = default;
+AssemblerModel& AssemblerModel::operator=(AssemblerModel&&) noexcept = default;
+AssemblerModel::~AssemblerModel() = default;
+
+AssemblerModel AssemblerModel::Create(const AssemblerConfig& config, const ArgStats& stats,
+                                      uint64_t seed) {
+  IMG2CAD_CHECK(config.image_size % 32 == 0 && config.d_model % config.heads == 0 &&
+                (config.grid_stride == 16 || config.grid_stride == 32) && config.mixture >= 1)
+      << "bad assembler configuration";
+  const size_t n = static_cast<size_t>(NumCategories()) * kNumCommandTypes * kNumArgs;
+  IMG2CAD_CHECK_EQ(stats.mean.size(), n);
+  IMG2CAD_CHECK_EQ(stats.stddev.size(), n);
+  torch::manual_seed(seed);
+  auto impl = std::make_unique<Impl>(config);
+  impl->seed = seed;
+  torch::NoGradGuard no_grad;
+  impl->net->arg_mean.copy_(torch::tensor(stats.mean, torch::kFloat64));
+  impl->net->arg_std.copy_(torch::tensor(stats.stddev, torch::kFloat64));
+  return AssemblerModel(std::move(impl));
+}
+
+const AssemblerConfig& AssemblerModel::config() const { return impl_->net->config; }
+int64_t AssemblerModel::steps() const { return impl_->steps; }
+int64_t AssemblerModel::num_parameters() const {
+  int64_t n = 0;
+  for (const auto& p : impl_->net->parameters()) n += p.numel();
+  return n;
+}
+
+core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExample>& batch,
+                                               double learning_rate) {
+  if (batch.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty batch");
+  const ArgStats stats = impl_->Stats();
+  std::vector<Encoded> encoded;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].program) {
+      return core::Status(core::StatusCode::kInvalidArgument, "example without a program",
+                          "batch[" + std::to_string(i) + "]");
+    }
+    auto e = Encode(batch[i].program->category, program::ToTokens(*batch[i].program), stats, true);
+    if (!e.ok()) return e.status();
+    encoded.push_back(std::move(e).value());
+  }
+  try {
+    const core::ThreadLease lease = core::ReserveThreads(0);
+    torch::set_num_threads(lease.count());
+    AssemblerNet& net = impl_->net;
+    net->train();
+    torch::manual_seed(core::MixSeed(impl_->seed, static_cast<uint64_t>(impl_->steps)));
+    ++impl_->steps;
+    if (!impl_->optimizer) {
+      impl_->optimizer = std::make_unique<torch::optim::AdamW>(
+          net->parameters(), torch::optim::AdamWOptions(learning_rate).weight_decay(0.01));
+    }
+    for (auto& group : impl_->optimizer->param_groups())
+      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
+    std::vector<const Encoded*> items;
+    std::vector<torch::Tensor> images;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      items.push_back(&encoded[i]);
+      images.push_back(layers::ImageTensor(batch[i].crop, config().image_size));
+    }
+    const Batch b = MakeBatch(items);
+    const auto memory = net->encoder(torch::stack(images));
+    const auto active_count = b.active.sum().clamp_min(1.0);
+    torch::Tensor loss;
+    if (config().head == AssemblerHead::kRegression) {
+      auto out = net->forward(memory, b, {}, {}).squeeze(-1);
+      loss = ((out - b.target).pow(2) * b.active).sum() / active_count;
+    } else {
+      const auto t = torch::rand({b.target.size(0)});
+      const auto noise = torch::randn_like(b.target) * b.active;
+      const auto tt = t.view({-1, 1, 1});
+      const auto noisy = (1 - tt) * b.target + tt * noise;
+      const auto velocity = noise - b.target;
+      const Mixture m = SplitMixture(net->forward(memory, b, noisy, t), config().mixture);
+      const auto z = (velocity.unsqueeze(-1) - m.means) / m.log_sigma.exp();
+      const auto log_prob = torch::logsumexp(
+          m.log_weights - 0.5 * z.pow(2) - m.log_sigma - 0.5 * std::log(2 * M_PI), -1);
+      loss = -(log_prob * b.active).sum() / active_count;
+    }
+    impl_->optimizer->zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+    impl_->optimizer->step();
+    return loss.item<double>();
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("training step failed: ") + e.what_without_backtrace());
+  }
+}
+
+core::Result<program::Program> AssemblerModel::Predict(const image::Image& crop,
+                                                       const program::Structure& structure,
+                                                       int sampling_steps, uint64_t seed) const {
+  using core::Status;
+  using core::StatusCode;
+  if (crop.empty()) return Status(StatusCode::kInvalidArgument, "empty image");
+  if (structure.parts.empty()) return Status(StatusCode::kInvalidArgument, "empty structure");
+  if (sampling_steps < 1)
+    return Status(StatusCode::kInvalidArgument, "sampling_steps must be >= 1");
+  const ArgStats stats = impl_->Stats();
+  auto skeleton = program::SkeletonTokens(structure);
+  IMG2CAD_ASSIGN_OR_RETURN(Encoded e, Encode(structure.category, skeleton, stats, false));
+  std::vector<float> values;  // normalised, [L * kNumArgs]
+  try {
+    const core::ThreadLease lease = core::ReserveThreads(0);
+    torch::set_num_threads(lease.count());
+    torch::NoGradGuard no_grad;
+    AssemblerNet& net = impl_->net;
+    net->eval();
+    const Batch b = MakeBatch({&e});
+    const auto memory = net->encoder(layers::ImageTensor(crop, config().image_size).unsqueeze(0));
+    torch::Tensor x;
+    if (config().head == AssemblerHead::kRegression) {
+      x = net->forward(memory, b, {}, {}).squeeze(-1);
+    } else {
+      core::Rng rng(seed);
+      x = torch::empty_like(b.active);
+      auto xa = x.accessor<float, 3>();
+      for (int64_t i = 0; i < x.size(1); ++i)
+        for (int k = 0; k < kNumArgs; ++k) xa[0][i][k] = static_cast<float>(rng.Normal());
+      x = x * b.active;
+      for (int s = 0; s < sampling_steps; ++s) {
+        const double t = 1.0 - static_cast<double>(s) / sampling_steps;
+        const double dt = 1.0 / sampling_steps;
+        const Mixture m =
+            SplitMixture(net->forward(memory, b, x, torch::full({1}, t)), config().mixture);
+        const auto velocity = (m.log_weights.exp() * m.means).sum(-1);
+        x = (x - dt * velocity) * b.active;
+      }
+    }
+    x = x.contiguous();
+    values.assign(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+  } catch (const c10::Error& err) {
+    return Status(StatusCode::kInternal,
+                  std::string("stage 2 failed: ") + err.what_without_backtrace());
+  }
+  // Back to millimetres and degrees, into the skeleton's continuous slots.
+  size_t row = 0;
+  for (auto& part : skeleton) {
+    ++row;  // the PART token
+    for (auto& c : part.commands) {
+      const int type = static_cast<int>(c.type);
+      for (int k = 0; k < kNumArgs; ++k) {
+        if (!Active(c, k)) continue;
+        const int s = StatIndex(e.category, type, k);
+        c.args[k] = values[row * kNumArgs + k] * stats.stddev[s] + stats.mean[s];
+      }
+      if (c.type == CommandType::kExtrude) {
+        V3 n{c.args[3], c.args[4], c.args[5]}, xd{c.args[6], c.args[7], c.args[8]};
+        Orthonormalise(&n, &xd);
+        for (int k = 0; k < 3; ++k) c.args[3 + k] = n[k], c.args[6 + k] = xd[k];
+      }
+      ++row;
+    }
+  }
+  return program::FromTokens(structure.category, structure.symmetry, skeleton);
+}
+
+core::Status AssemblerModel::Save(const std::string& dir, const std::string& card_json) const {
+  const AssemblerConfig& c = config();
+  nlohmann::ordered_json j;
+  j["format"] = "img2cad.model/1";
+  j["name"] = "assembler";
+  j["description"] = "stage 2: object crop + program structure -> every number of the program";
+  j["files"] = {{"weights", "weights.pt"}};
+  j["program_version"] = core::kVersion;
+  j["vocabulary_version"] = program::kVocabularyVersion;
+  j["config"] = {{"image_size", c.image_size},
+                 {"width", c.width},
+                 {"grid_stride", c.grid_stride},
+                 {"d_model", c.d_model},
+                 {"heads", c.heads},
+                 {"local_layers", c.local_layers},
+                 {"global_layers", c.global_layers},
+                 {"ff", c.ff},
+                 {"head", AssemblerHeadName(c.head)},
+                 {"mixture", c.mixture}};
+  j["parameters"] = num_parameters();
+  j["normalisation"] =
+      "per category, command type and argument: mean and standard deviation over "
+      "the training programs (buffers arg_mean, arg_std in weights.pt)";
+  return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
+}
+
+core::Result<AssemblerModel> AssemblerModel::Load(const std::string& dir) {
+  const std::string card_path = dir + "/model.json";
+  IMG2CAD_ASSIGN_OR_RETURN(const nlohmann::json j, torch_io::ReadCard(dir));
+  auto bad = [&](const std::string& where, const std::string& msg) {
+    return core::Status(core::StatusCode::kParse, msg, where, card_path);
+  };
+  if (j.value("name", "") != "assembler") return bad("name", "not an assembler model");
+  if (j.value("vocabulary_version", -1) != program::kVocabularyVersion) {
+    return bad("vocabulary_version", "trained for another label vocabulary version");
+  }
+  AssemblerConfig c;
+  try {
+    const auto& cj = j.at("config");
+    c.image_size = cj.at("image_size").get<int>();
+    c.width = cj.at("width").get<int>();
+    c.grid_stride = cj.at("grid_stride").get<int>();
+    c.d_model = cj.at("d_model").get<int>();
+    c.heads = cj.at("heads").get<int>();
+    c.local_layers = cj.at("local_layers").get<int>();
+    c.global_layers = cj.at("global_layers").get<int>();
+    c.ff = cj.at("ff").get<int>();
+    c.mixture = cj.at("mixture").get<int>();
+    if (!ParseAssemblerHead(cj.at("head").get<std::string>(), &c.head))
+      return bad("config.head", "unknown head");
+  } catch (const nlohmann::json::exception&) {
+    return bad("config", "missing or mistyped configuration");
+  }
+  if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
+      c.heads <= 0 || c.d_model % c.heads || c.local_layers < 0 || c.global_layers < 0 ||
+      c.width < 8 || c.ff <= 0 || c.mixture < 1) {
+    return bad("config", "impossible configuration");
+  }
+  AssemblerModel model(std::make_unique<Impl>(c));
+  IMG2CAD_RETURN_IF_ERROR(torch_io::LoadWeights(dir, model.impl_->net.ptr().get()));
+  return model;
+}
+
+core::Status AssemblerModel::SaveCheckpoint(const std::string& path) const {
+  return torch_io::SaveCheckpoint(path, *impl_->net, impl_->optimizer.get(), impl_->seed,
+                                  impl_->steps);
+}
+
+core::Status AssemblerModel::LoadCheckpoint(const std::string& path) {
+  return torch_io::LoadCheckpoint(path, impl_->net.ptr().get(), &impl_->optimizer, 0.01,
+                                  &impl_->seed, &impl_->steps);
+}
+
+}  // namespace img2cad::nn

@@ -1,0 +1,122 @@
+// Building blocks shared by the stage-1 and stage-2 networks. Internal to nn/: it includes
+// libtorch, so only nn/*.cc files include it (never a public header).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "image/image.h"
+
+namespace img2cad::nn::layers {
+
+// GroupNorm rather than BatchNorm: the statistics do not depend on the batch, so one photo at
+// inference is treated exactly like a training batch.
+inline torch::nn::GroupNorm Norm(int channels) {
+  return torch::nn::GroupNorm(torch::nn::GroupNormOptions(std::gcd(8, channels), channels));
+}
+
+inline torch::nn::Conv2d Conv(int in, int out, int k, int stride) {
+  return torch::nn::Conv2d(
+      torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
+}
+
+struct BlockImpl : torch::nn::Module {
+  BlockImpl(int in, int out, int stride)
+      : conv1(register_module("conv1", Conv(in, out, 3, stride))),
+        norm1(register_module("norm1", Norm(out))),
+        conv2(register_module("conv2", Conv(out, out, 3, 1))),
+        norm2(register_module("norm2", Norm(out))),
+        skip(register_module("skip", Conv(in, out, 1, stride))),
+        skip_norm(register_module("skip_norm", Norm(out))) {}
+  torch::Tensor forward(const torch::Tensor& x) {
+    auto y = torch::relu(norm1(conv1(x)));
+    y = norm2(conv2(y));
+    return torch::relu(y + skip_norm(skip(x)));
+  }
+  torch::nn::Conv2d conv1;
+  torch::nn::GroupNorm norm1;
+  torch::nn::Conv2d conv2;
+  torch::nn::GroupNorm norm2;
+  torch::nn::Conv2d skip;
+  torch::nn::GroupNorm skip_norm;
+};
+TORCH_MODULE(Block);
+
+// The shared image encoder: a stride-2 stem and four residual stages (/32 in all, or /16 when
+// the last stage keeps its resolution), giving a grid of feature tokens plus one pooled token,
+// projected to d_model with a learned position per grid cell. Stage 2 will cross-attend to the
+// same tokens.
+struct EncoderImpl : torch::nn::Module {
+  EncoderImpl(int image_size, int width, int grid_stride, int d_model) {
+    const int w = width;
+    stem = register_module("stem", Conv(3, w, 3, 2));
+    stem_norm = register_module("stem_norm", Norm(w));
+    const int widths[] = {w, w * 3 / 2, w * 3, w * 5};
+    int in = w;
+    for (int i = 0; i < 4; ++i) {
+      blocks->push_back(Block(in, widths[i], i == 3 && grid_stride == 16 ? 1 : 2));
+      in = widths[i];
+    }
+    register_module("blocks", blocks);
+    const int grid = image_size / grid_stride;
+    proj = register_module("proj", torch::nn::Linear(in, d_model));
+    pos = register_parameter("pos", torch::randn({1, grid * grid + 1, d_model}) * 0.02);
+  }
+  // images [B, 3, S, S] -> memory [B, (S/stride)² + 1, d_model]; token 0 is the pooled one.
+  torch::Tensor forward(const torch::Tensor& images) {
+    auto x = torch::relu(stem_norm(stem(images)));
+    for (auto& b : *blocks) x = b->as<Block>()->forward(x);
+    auto tokens = x.flatten(2).transpose(1, 2);      // [B, G², C]
+    auto pooled = tokens.mean(1, /*keepdim=*/true);  // [B, 1, C]
+    return proj(torch::cat({pooled, tokens}, 1)) + pos;
+  }
+  torch::nn::Conv2d stem{nullptr};
+  torch::nn::GroupNorm stem_norm{nullptr};
+  torch::nn::ModuleList blocks;
+  torch::nn::Linear proj{nullptr};
+  torch::Tensor pos;
+};
+TORCH_MODULE(Encoder);
+
+// Multi-head attention written out, so that decoding can keep a key/value cache.
+struct AttentionImpl : torch::nn::Module {
+  AttentionImpl(int d, int heads) : heads(heads), dh(d / heads) {
+    q = register_module("q", torch::nn::Linear(d, d));
+    k = register_module("k", torch::nn::Linear(d, d));
+    v = register_module("v", torch::nn::Linear(d, d));
+    o = register_module("o", torch::nn::Linear(d, d));
+  }
+  torch::Tensor Split(const torch::Tensor& x) const {  // [B, L, d] -> [B, H, L, dh]
+    return x.view({x.size(0), x.size(1), heads, dh}).transpose(1, 2);
+  }
+  torch::Tensor Keys(const torch::Tensor& x) { return Split(k(x)); }
+  torch::Tensor Values(const torch::Tensor& x) { return Split(v(x)); }
+  // query [B, Lq, d]; keys/values [B, H, Lk, dh]; mask added to the scores.
+  torch::Tensor Attend(const torch::Tensor& query, const torch::Tensor& keys,
+                       const torch::Tensor& values, const torch::Tensor& mask, double dropout) {
+    auto qh = Split(q(query));
+    auto scores = torch::matmul(qh, keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh));
+    if (mask.defined()) scores = scores + mask;
+    auto weights = torch::softmax(scores, -1);
+    if (dropout > 0 && is_training()) weights = torch::dropout(weights, dropout, true);
+    auto out = torch::matmul(weights, values).transpose(1, 2).contiguous();
+    return o(out.view({out.size(0), out.size(1), heads * dh}));
+  }
+  int heads, dh;
+  torch::nn::Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
+};
+TORCH_MODULE(Attention);
+
+// The crop as the network reads it: RGB resized to S x S, scaled to about [-2, 2].
+inline torch::Tensor ImageTensor(const image::Image& crop, int size) {
+  image::Image rgb = image::ConvertChannels(crop, 3);
+  if (rgb.width != size || rgb.height != size) rgb = image::Resize(rgb, size, size);
+  auto t = torch::from_blob(rgb.pixels.data(), {size, size, 3}, torch::kUInt8)
+               .permute({2, 0, 1})
+               .to(torch::kFloat32);
+  return (t / 255.0 - 0.5) / 0.25;
+}
+
+}  // namespace img2cad::nn::layers
