@@ -35,6 +35,9 @@ class PredictEvalTest : public ::testing::Test {
       ASSERT_EQ(RunCli(std::string("synth -q --category ") + c +
                        " --count 4 --split test --image-size 64 --out " + (dir_ / "test").string()),
                 0);
+      ASSERT_EQ(RunCli(std::string("synth -q --category ") + c +
+                       " --count 2 --split val --image-size 64 --out " + (dir_ / "val").string()),
+                0);
     }
     ASSERT_EQ(
         RunCli("index --data " + (dir_ / "train").string() + " --out " + (dir_ / "index").string()),
@@ -115,7 +118,7 @@ TEST_F(PredictEvalTest, MissingOrCorruptIndexIsAClearError) {
 TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   const std::string work = (dir_ / "ts_work").string(), model = (dir_ / "ts_model").string();
   const std::string args = "train structure --train " + (dir_ / "train").string() + " --val " +
-                           (dir_ / "train").string() + " --work " + work + " --out " + model +
+                           (dir_ / "val").string() + " --work " + work + " --out " + model +
                            " --batch 4 --image-size 64 --checkpoint-every 1 --eval-every 1000 "
                            "--threads 1 --steps ";
   std::string err;
@@ -159,6 +162,27 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
                    &err),
             1);
   EXPECT_NE(err.find("/nonexistent/model.json"), std::string::npos) << err;
+}
+
+TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
+  const std::string work = (dir_ / "ta_work").string(), model = (dir_ / "ta_model").string();
+  const std::string args = "train assembler --train " + (dir_ / "train").string() + " --val " +
+                           (dir_ / "val").string() + " --work " + work + " --out " + model +
+                           " --batch 4 --image-size 64 --checkpoint-every 1 --eval-every 2 "
+                           "--sampling-steps 2 --threads 1 --steps ";
+  std::string err;
+  ASSERT_EQ(RunCli(args + "2", &err), 0) << err;
+  ASSERT_EQ(RunCli(args + "3", &err), 0) << err;  // resumes from step 2
+  const std::string log = ReadFile(work + "/log.csv").value();
+  EXPECT_EQ(log.substr(0, log.find('\n')),
+            "step,epoch,loss,lr,samples_per_s,elapsed_s,val_mm,val_plane_deg");
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 4) << log;  // header + steps 1, 2, 3
+  const auto card = nlohmann::json::parse(ReadFile(model + "/model.json").value());
+  EXPECT_EQ(card["name"], "assembler");
+  EXPECT_EQ(card["config"]["head"], "gmflow");
+  EXPECT_EQ(card["training"]["steps"], 3);
+  EXPECT_GT(card["validation"]["mean_abs_error_mm"].get<double>(), 0);
+  EXPECT_EQ(RunCli("train assembler --train x --val y --head mlp"), 2);
 }
 
 nlohmann::json Metrics(const fs::path& report) {

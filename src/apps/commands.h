@@ -7,6 +7,7 @@
 
 #include "cad/model.h"
 #include "core/status.h"
+#include "nn/train_assembler.h"
 #include "nn/train_structure.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/predict.h"
@@ -81,5 +82,6 @@ int RunIndex(const IndexArgs& a);
 int RunPredict(PredictArgs a);
 int RunEval(const pipeline::EvalOptions& o);
 int RunTrainStructure(const nn::TrainStructureOptions& o);
+int RunTrainAssembler(const nn::TrainAssemblerOptions& o);
 
 }  // namespace img2cad::apps

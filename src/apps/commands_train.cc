@@ -2,29 +2,52 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
+#include <string>
 
 #include "apps/commands.h"
 
 namespace img2cad::apps {
 
-int RunTrainStructure(const nn::TrainStructureOptions& o) {
+namespace {
+
+// Trains with a progress line (rewritten in place on a terminal, one line per report in a log).
+template <typename Options, typename Train>
+int RunTraining(const char* what, const Options& o, Train train,
+                const std::function<std::string(const nn::TrainProgress&)>& val_text) {
   const bool tty = isatty(fileno(stderr));
-  auto status = nn::TrainStructure(o, [&](const nn::TrainProgress& p) {
-    std::fprintf(stderr,
-                 "%strain structure: step %lld/%lld  loss %.4f  %.1f samples/s  ETA %.0f min",
-                 tty ? "\r" : "", static_cast<long long>(p.step), static_cast<long long>(p.steps),
-                 p.loss, p.samples_per_s, p.eta_s / 60);
-    if (p.val_exact >= 0) {
-      std::fprintf(stderr, "  val exact %.1f%%  category %.1f%%", 100 * p.val_exact,
-                   100 * p.val_category);
-    }
+  auto status = train(o, [&](const nn::TrainProgress& p) {
+    std::fprintf(stderr, "%strain %s: step %lld/%lld  loss %.4f  %.1f samples/s  ETA %.0f min%s",
+                 tty ? "\r" : "", what, static_cast<long long>(p.step),
+                 static_cast<long long>(p.steps), p.loss, p.samples_per_s, p.eta_s / 60,
+                 p.val[0] >= 0 ? val_text(p).c_str() : "");
     std::fprintf(stderr, tty ? "   " : "\n");
   });
   if (tty) std::fprintf(stderr, "\n");
   if (!status.ok()) return Fail(status);
-  std::fprintf(stderr, "train structure: model written to %s (curve: %s/curve.png)\n",
+  std::fprintf(stderr, "train %s: model written to %s (curve: %s/curve.png)\n", what,
                o.out_dir.c_str(), o.work_dir.c_str());
   return kExitOk;
+}
+
+std::string Format(const char* fmt, double a, double b) {
+  char buf[128];
+  std::snprintf(buf, sizeof(buf), fmt, a, b);
+  return buf;
+}
+
+}  // namespace
+
+int RunTrainStructure(const nn::TrainStructureOptions& o) {
+  return RunTraining("structure", o, nn::TrainStructure, [](const nn::TrainProgress& p) {
+    return Format("  val exact %.1f%%  category %.1f%%", 100 * p.val[0], 100 * p.val[1]);
+  });
+}
+
+int RunTrainAssembler(const nn::TrainAssemblerOptions& o) {
+  return RunTraining("assembler", o, nn::TrainAssembler, [](const nn::TrainProgress& p) {
+    return Format("  val %.1f mm  normals %.1f deg", p.val[0], p.val[1]);
+  });
 }
 
 }  // namespace img2cad::apps

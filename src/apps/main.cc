@@ -188,57 +188,62 @@ int main(int argc, char** argv) {
   eval_cmd->footer(kExitCodesHelp);
 
   nn::TrainStructureOptions train_structure;
+  nn::TrainAssemblerOptions train_assembler;
   CLI::App* train_cmd = app.add_subcommand("train", "Train img2cad's networks.");
   train_cmd->require_subcommand(1);
+  // The options both stages' training takes (the option structs share these field names).
+  auto training_options = [&](CLI::App* cmd, auto& o) {
+    cmd->add_option("--train", o.train_data, "dataset folder with a train split")->required();
+    cmd->add_option("--val", o.val_data, "dataset folder with a val split")->required();
+    cmd->add_option("--work", o.work_dir,
+                    "work folder: checkpoint.pt, log.csv, curve.png (resumes from a checkpoint)")
+        ->capture_default_str();
+    cmd->add_option("--out", o.out_dir, "the finished model")->capture_default_str();
+    cmd->add_option("--steps", o.steps, "optimiser steps")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--batch", o.batch, "samples per step")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--lr", o.learning_rate, "peak learning rate")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", o.seed, "seed")->capture_default_str();
+    cmd->add_option("--image-size", o.config.image_size,
+                    "crop size the network reads (a multiple of 32)")
+        ->capture_default_str()
+        ->check(CLI::Range(32, 512));
+    cmd->add_option("--grid-stride", o.config.grid_stride, "pixels per image token: 16 or 32")
+        ->capture_default_str()
+        ->check(CLI::IsMember({16, 32}));
+    cmd->add_option("--eval-every", o.eval_every, "steps between validation measurements")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--checkpoint-every", o.checkpoint_every, "steps between checkpoints")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--limit", o.train_limit,
+                    "use at most this many training samples (overfit checks)");
+    threads_option(cmd);
+    cmd->footer(kExitCodesHelp);
+  };
   CLI::App* train_structure_cmd = train_cmd->add_subcommand(
       "structure", "Train stage 1 (photo -> structure) on synthetic datasets.");
-  train_structure_cmd
-      ->add_option("--train", train_structure.train_data, "dataset folder with a train split")
-      ->required();
-  train_structure_cmd
-      ->add_option("--val", train_structure.val_data, "dataset folder with a val split")
-      ->required();
-  train_structure_cmd
-      ->add_option("--work", train_structure.work_dir,
-                   "checkpoints, log.csv and curve.png; a rerun resumes from its checkpoint")
-      ->capture_default_str();
-  train_structure_cmd->add_option("--out", train_structure.out_dir, "the finished model")
-      ->capture_default_str();
-  train_structure_cmd->add_option("--steps", train_structure.steps, "optimiser steps")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  train_structure_cmd->add_option("--batch", train_structure.batch, "samples per step")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
-  train_structure_cmd->add_option("--lr", train_structure.learning_rate, "peak learning rate")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  train_structure_cmd->add_option("--seed", train_structure.seed, "seed")->capture_default_str();
-  train_structure_cmd
-      ->add_option("--image-size", train_structure.config.image_size,
-                   "crop size the network reads (a multiple of 32)")
-      ->capture_default_str()
-      ->check(CLI::Range(32, 512));
-  train_structure_cmd
-      ->add_option("--grid-stride", train_structure.config.grid_stride,
-                   "pixels per image token: 16 or 32")
-      ->capture_default_str()
-      ->check(CLI::IsMember({16, 32}));
+  training_options(train_structure_cmd, train_structure);
   train_structure_cmd->add_flag("!--no-category-head", train_structure.config.category_head,
                                 "train without the auxiliary category classifier");
-  train_structure_cmd
-      ->add_option("--eval-every", train_structure.eval_every, "steps between validation decodes")
+  CLI::App* train_assembler_cmd = train_cmd->add_subcommand(
+      "assembler", "Train stage 2 (photo + structure -> numbers) on synthetic datasets.");
+  training_options(train_assembler_cmd, train_assembler);
+  std::string assembler_head = "gmflow";
+  train_assembler_cmd->add_option("--head", assembler_head, "output head: gmflow or regression")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  train_structure_cmd
-      ->add_option("--checkpoint-every", train_structure.checkpoint_every,
-                   "steps between checkpoints")
+      ->check(CLI::IsMember({"gmflow", "regression"}));
+  train_assembler_cmd
+      ->add_option("--sampling-steps", train_assembler.sampling_steps,
+                   "Euler steps of the flow head when validating")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  train_structure_cmd->add_option("--limit", train_structure.train_limit,
-                                  "use at most this many training samples (overfit checks)");
-  threads_option(train_structure_cmd);
-  train_structure_cmd->footer(kExitCodesHelp);
+      ->check(CLI::Range(1, 256));
 
   std::string labels_category;
   bool labels_json = false;
@@ -269,13 +274,25 @@ int main(int argc, char** argv) {
   if (*predict_cmd) return RunPredict(predict_args);
   if (*index_cmd) return RunIndex(index_args);
   if (*eval_cmd) return RunEval(eval_options);
-  if (*train_structure_cmd) {
-    if (train_structure.config.image_size % 32) {
-      std::fprintf(stderr, "img2cad train structure: --image-size must be a multiple of 32\n");
+  auto command_line = [&] {
+    std::string out;
+    for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+    return out;
+  };
+  for (const int size : {train_structure.config.image_size, train_assembler.config.image_size}) {
+    if (size % 32) {
+      std::fprintf(stderr, "img2cad train: --image-size must be a multiple of 32\n");
       return kExitUsage;
     }
-    for (int i = 0; i < argc; ++i) train_structure.command += (i ? " " : "") + std::string(argv[i]);
+  }
+  if (*train_structure_cmd) {
+    train_structure.command = command_line();
     return RunTrainStructure(train_structure);
+  }
+  if (*train_assembler_cmd) {
+    train_assembler.command = command_line();
+    nn::ParseAssemblerHead(assembler_head, &train_assembler.config.head);
+    return RunTrainAssembler(train_assembler);
   }
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;

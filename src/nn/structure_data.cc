@@ -49,6 +49,7 @@ core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::strin
     s.foreground = image::FindForeground(*img);
     s.photo = std::move(img).value();
     s.tokens = std::move(tokens).value();
+    s.program = std::move(program).value();
   });
   std::vector<StructureSample> out;
   out.reserve(samples.size());
@@ -62,6 +63,39 @@ core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::strin
     out.push_back(std::move(samples[i]));
   }
   return out;
+}
+
+std::vector<StructureSample> InterleaveCategories(std::vector<StructureSample> v) {
+  std::vector<std::vector<StructureSample*>> by;
+  std::vector<std::string> cats;
+  for (auto& s : v) {
+    auto it = std::find(cats.begin(), cats.end(), s.category);
+    if (it == cats.end()) cats.push_back(s.category), by.emplace_back();
+    by[std::find(cats.begin(), cats.end(), s.category) - cats.begin()].push_back(&s);
+  }
+  std::vector<StructureSample> out;
+  for (size_t i = 0; out.size() < v.size(); ++i)
+    for (auto& list : by)
+      if (i < list.size()) out.push_back(std::move(*list[i]));
+  return out;
+}
+
+core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
+                                            const std::string& val_data, int train_limit) {
+  TrainingSets sets;
+  IMG2CAD_ASSIGN_OR_RETURN(
+      sets.train, LoadStructureSamples(train_data, "train", train_limit, &sets.train_report));
+  IMG2CAD_ASSIGN_OR_RETURN(auto val, LoadStructureSamples(val_data, "val", 0, &sets.val_report));
+  if (sets.train.empty()) {
+    return core::Status(core::StatusCode::kInvalidArgument, "no sample in the train split", "",
+                        train_data);
+  }
+  if (val.empty()) {
+    return core::Status(core::StatusCode::kInvalidArgument, "no sample in the val split", "",
+                        val_data);
+  }
+  sets.val = InterleaveCategories(std::move(val));
+  return sets;
 }
 
 image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng) {

@@ -1,6 +1,6 @@
-// Stage-1 training data: synthetic samples read through the dataset module (never pipeline/),
-// each photo found and cropped exactly as `predict` does it (image/preprocess.h: the border
-// model, a square crop with an 8% margin), plus training-time augmentation.
+// Training data of both stages: synthetic samples read through the dataset module (never
+// pipeline/), each photo found and cropped exactly as `predict` does it (image/preprocess.h: the
+// border model, a square crop with an 8% margin), plus training-time augmentation.
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@
 #include "core/status.h"
 #include "image/image.h"
 #include "image/preprocess.h"
+#include "program/program.h"
 
 namespace img2cad::nn {
 
@@ -19,6 +20,7 @@ struct StructureSample {
   image::Image photo;            // as rendered
   image::Foreground foreground;  // found once at load time, as predict finds it
   std::vector<int> tokens;       // the structure's token sequence (program/structure_tokens.h)
+  program::Program program;      // the ground truth (stage 2's targets)
 };
 
 struct LoadReport {
@@ -34,6 +36,20 @@ struct LoadReport {
 core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
                                                                 const std::string& split, int limit,
                                                                 LoadReport* report);
+
+// Both sets for training: TRAIN_DATA's train split (at most `train_limit` samples when > 0) and
+// VAL_DATA's val split with its categories interleaved (InterleaveCategories). Errors: those of
+// LoadStructureSamples, or kInvalidArgument naming the folder when a split has no sample.
+struct TrainingSets {
+  std::vector<StructureSample> train, val;
+  LoadReport train_report, val_report;
+};
+core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
+                                            const std::string& val_data, int train_limit);
+
+// The samples reordered so that the categories take turns (a prefix is balanced), each category
+// keeping its order.
+std::vector<StructureSample> InterleaveCategories(std::vector<StructureSample> samples);
 
 // The network's input for a sample: the object crop at `size` x `size`. Without `rng` it is
 // exactly what `predict` feeds the network; with it, augmented: the crop box moves and scales,

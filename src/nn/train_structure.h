@@ -1,7 +1,6 @@
-// `img2cad train structure`: trains stage 1 from synthetic datasets, in the background-friendly
-// way DEVELOPERS.md asks for: a progress line, a checkpoint every few hundred steps (a killed run
-// resumes from the last one and continues exactly), a CSV and PNG learning curve, deterministic
-// for a seed, and the finished model written with its card.
+// `img2cad train structure`: trains stage 1 from synthetic datasets with the shared training loop
+// (nn/train_loop.h: progress, resumable checkpoints, CSV and PNG curves, deterministic for a
+// seed), and writes the finished model with its card.
 //
 // Work folder (WORK): checkpoint.pt (weights, AdamW state, step), log.csv (step, epoch, loss,
 // lr, samples_per_s, elapsed_s, val_exact, val_category), curve.png. Output (OUT, e.g.
@@ -15,6 +14,7 @@
 
 #include "core/status.h"
 #include "nn/structure_model.h"
+#include "nn/train_loop.h"
 
 namespace img2cad::nn {
 
@@ -34,15 +34,6 @@ struct TrainStructureOptions {
   int val_samples = 60;  // greedy-decoded for the curve (5x as many at the end)
   int train_limit = 0;   // > 0: use at most this many training samples (overfit checks)
   std::string command;   // recorded in the card
-};
-
-struct TrainProgress {
-  int64_t step = 0, steps = 0;
-  double loss = 0;  // running mean of the last steps
-  double samples_per_s = 0;
-  double eta_s = 0;
-  double val_exact = -1;  // -1 until measured
-  double val_category = -1;
 };
 
 // Errors: unreadable data (named), an empty split, or an unwritable WORK or OUT.
