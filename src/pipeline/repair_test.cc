@@ -1,0 +1,88 @@
+#include "pipeline/repair.h"
+
+#include <gtest/gtest.h>
+
+#include "cad/model.h"
+#include "program/json_io.h"
+#include "program/validate.h"
+
+namespace img2cad::pipeline {
+namespace {
+
+program::Program Table() {
+  return program::ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/table.json").value();
+}
+
+// The repaired program must validate and build, and each repair must be recorded.
+program::Program ExpectRepaired(const program::Program& broken, const std::string& expect) {
+  std::vector<std::string> repairs;
+  auto fixed = RepairProgram(broken, &repairs);
+  EXPECT_TRUE(fixed.ok()) << fixed.status().ToString();
+  if (!fixed.ok()) return broken;
+  EXPECT_TRUE(program::Validate(*fixed).ok());
+  EXPECT_TRUE(cad::BuildModel(*fixed).ok());
+  std::string all;
+  for (const auto& r : repairs) all += r + "\n";
+  EXPECT_NE(all.find(expect), std::string::npos) << all;
+  return *fixed;
+}
+
+TEST(RepairTest, AValidProgramIsLeftAlone) {
+  std::vector<std::string> repairs;
+  auto fixed = RepairProgram(Table(), &repairs);
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(*fixed, Table());
+  EXPECT_TRUE(repairs.empty());
+}
+
+TEST(RepairTest, NegativeAndZeroDistancesAreClamped) {
+  program::Program p = Table();
+  p.parts[0].features[0].extrude.distance = -30;
+  p.parts[1].features[0].extrude.distance = 0;
+  const auto fixed = ExpectRepaired(p, "parts[1].features[0]: distance");
+  EXPECT_EQ(fixed.parts[0].features[0].extrude.distance, 30);
+}
+
+TEST(RepairTest, ASelfCrossingLoopIsReordered) {
+  program::Program p = Table();
+  auto& loop = p.parts[0].features[0].sketch.loops[0];
+  std::swap(loop[1], loop[2]);  // a bow tie
+  ASSERT_FALSE(program::Validate(p).ok());
+  const auto fixed = ExpectRepaired(p, "re-ordered by angle");
+  EXPECT_EQ(fixed.parts[0].features[0].sketch.loops[0].size(), 4u);
+}
+
+TEST(RepairTest, AHoleOutsideItsOuterLoopIsDropped) {
+  program::Program p = Table();
+  p.parts[0].features[0].sketch.loops.push_back({program::Circle{{2000, 0}, 20}});
+  ASSERT_FALSE(program::Validate(p).ok());
+  const auto fixed = ExpectRepaired(p, "dropped the hole");
+  EXPECT_EQ(fixed.parts[0].features[0].sketch.loops.size(), 1u);
+}
+
+TEST(RepairTest, AnIntersectThatEmptiesThePartIsDropped) {
+  program::Program p = Table();
+  // Move the top's intersect tool far away: the intersection is empty.
+  p.parts[0].features[1].sketch.plane.origin = {0, 0, 5000};
+  ASSERT_FALSE(cad::BuildModel(p).ok());
+  const auto fixed = ExpectRepaired(p, "dropped the cut or intersect");
+  EXPECT_EQ(fixed.parts[0].features.size(), 1u);
+}
+
+TEST(RepairTest, ParallelPlaneDirectionsGetAnotherAxis) {
+  program::Program p = Table();
+  p.parts[1].features[0].sketch.plane.x_dir = {0, 0, 2};  // parallel to the normal
+  ExpectRepaired(p, "parts[1].features[0]: x direction parallel");
+}
+
+TEST(RepairTest, WhatCannotBeRepairedIsAnError) {
+  program::Program p = Table();
+  p.parts.clear();
+  std::vector<std::string> repairs;
+  auto fixed = RepairProgram(p, &repairs, 3);
+  ASSERT_FALSE(fixed.ok());
+  EXPECT_NE(fixed.status().ToString().find("could not be repaired"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace img2cad::pipeline
