@@ -183,6 +183,29 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   EXPECT_EQ(card["training"]["steps"], 3);
   EXPECT_GT(card["validation"]["mean_abs_error_mm"].get<double>(), 0);
   EXPECT_EQ(RunCli("train assembler --train x --val y --head mlp"), 2);
+
+  // The learned method with this stage 2 (stage 1 from the shipped model): every input gets a
+  // program that builds, from the assembler (repaired) or a counted fallback.
+  const fs::path out = dir_ / "pred_assembler";
+  ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
+                       " --method learned --threads 2 --assembler-model " + model + " --index " +
+                       Index() + " -o " + out.string(),
+                   &err),
+            0)
+      << err;
+  const auto summary = nlohmann::json::parse(ReadFile((out / "summary.json").string()).value());
+  ASSERT_EQ(summary["results"].size(), 12u);
+  for (const auto& r : summary["results"]) {
+    EXPECT_EQ(r["status"], "ok");
+    EXPECT_EQ(r["details"]["assembler"]["model"], model);
+    EXPECT_TRUE(r["details"]["stage2"] == "assembler" || r["details"].contains("stage2_fallback"))
+        << r.dump();
+  }
+  EXPECT_EQ(RunCli("predict x.png --method learned --assembler-model /nonexistent -o " +
+                       (dir_ / "o3").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent/model.json"), std::string::npos) << err;
 }
 
 nlohmann::json Metrics(const fs::path& report) {

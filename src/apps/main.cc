@@ -145,6 +145,9 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--method", predict_args.method, method_help)->capture_default_str();
   predict_cmd->add_option("--structure-model", predict_args.method_config.structure_model,
                           "stage-1 model folder for --method learned (default: MODELS/structure)");
+  predict_cmd->add_option("--assembler-model", predict_args.method_config.assembler_model,
+                          "stage-2 model folder for --method learned (default: models/assembler "
+                          "when it exists, else placeholder numbers)");
   predict_cmd->add_option("--index", predict_args.method_config.retrieval_index,
                           "retrieval index (default: MODELS/retrieval/index.bin)");
   predict_cmd->add_option(

@@ -1,6 +1,11 @@
-// The learned method: stage 1 (nn::StructureModel) reads the structure from the found object.
-// Until stage 2 (TrAssembler, issue 8) lands, the numbers come from a placeholder, and
-// summary.json says which one in details.stage2:
+// The learned method: stage 1 (nn::StructureModel) reads the structure from the found object,
+// and stage 2 (nn::AssemblerModel, when a model is present) fills in its numbers; the program is
+// then repaired until it builds (pipeline/repair.h). details.stage2 says where the numbers came
+// from:
+//   "assembler"                 stage 2; details.assembler has the model, head, sampling steps
+//                               and the repairs made;
+// and, without an assembler model or when its program cannot be repaired (details.
+// stage2_fallback says why), a placeholder:
 //   "retrieval-same-structure"  the nearest retrieval sample whose structure is exactly the
 //                               predicted one (its program, dimensions and view);
 //   "generator-same-structure"  else the first generated program of the category (seeds
@@ -12,10 +17,13 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "core/model_locator.h"
+#include "nn/assembler_model.h"
 #include "nn/structure_model.h"
 #include "pipeline/methods_internal.h"
+#include "pipeline/repair.h"
 #include "pipeline/retrieval_method.h"
 #include "program/json_io.h"
 #include "program/structure.h"
@@ -30,11 +38,21 @@ namespace {
 
 constexpr int kBeam = 3;
 constexpr uint64_t kGeneratorScan = 400;
+constexpr int kSamplingSteps = 8;
+
+struct Assembler {
+  nn::AssemblerModel model;
+  std::string dir;
+};
 
 class LearnedMethod final : public Method {
  public:
-  LearnedMethod(nn::StructureModel model, std::string model_dir, retrieval::Index index)
-      : model_(std::move(model)), model_dir_(std::move(model_dir)), index_(std::move(index)) {
+  LearnedMethod(nn::StructureModel model, std::string model_dir, std::optional<Assembler> assembler,
+                retrieval::Index index)
+      : model_(std::move(model)),
+        model_dir_(std::move(model_dir)),
+        assembler_(std::move(assembler)),
+        index_(std::move(index)) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
     for (size_t i = 0; i < index_.size(); ++i) {
       auto p = program::ParseProgram(index_.entries()[i].program_json);
@@ -65,6 +83,15 @@ class LearnedMethod final : public Method {
     }
     e.details["stage1"]["alternatives"] = alternatives;
     e.structure = best.structure;
+    if (assembler_) {
+      auto numbers = StageTwo(*in.object, best.structure, &e);
+      if (numbers.ok()) {
+        e.program = std::move(numbers).value();
+        e.details["stage2"] = "assembler";
+        return e;
+      }
+      e.details["stage2_fallback"] = numbers.status().ToString();
+    }
 
     const std::string key = program::StructureKey(best.structure);
     const std::vector<float> d = DescribeObject(*in.object);
@@ -95,6 +122,20 @@ class LearnedMethod final : public Method {
   }
 
  private:
+  // Stage 2 and the repairs; details.assembler records them.
+  core::Result<program::Program> StageTwo(const ObjectImage& object,
+                                          const program::Structure& structure, Estimate* e) const {
+    const image::Crop crop = object.Crop(assembler_->model.config().image_size);
+    std::vector<std::string> repairs;
+    auto program = assembler_->model.Predict(crop.rgb, structure, kSamplingSteps, /*seed=*/0);
+    if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
+    e->details["assembler"] = {{"model", assembler_->dir},
+                               {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
+                               {"sampling_steps", kSamplingSteps},
+                               {"repairs", repairs}};
+    return program;
+  }
+
   core::Result<Estimate> FromEntry(const retrieval::Entry& entry, const char* how,
                                    Estimate e) const {
     IMG2CAD_ASSIGN_OR_RETURN(e.program, program::ParseProgram(entry.program_json, entry.id));
@@ -106,6 +147,7 @@ class LearnedMethod final : public Method {
 
   nn::StructureModel model_;
   std::string model_dir_;
+  std::optional<Assembler> assembler_;
   retrieval::Index index_;
   std::multimap<std::string, size_t> by_key_;
 };
@@ -124,8 +166,19 @@ core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& conf
     IMG2CAD_ASSIGN_OR_RETURN(index_path, core::FindModelFile("retrieval", "index.bin"));
   }
   IMG2CAD_ASSIGN_OR_RETURN(retrieval::Index index, retrieval::Index::Load(index_path));
-  return std::unique_ptr<Method>(
-      std::make_unique<LearnedMethod>(std::move(model), dir, std::move(index)));
+  // Stage 2: the given folder must load; the default one is used when it exists.
+  std::optional<Assembler> assembler;
+  std::string assembler_dir = config.assembler_model;
+  if (assembler_dir.empty()) {
+    auto card = core::FindModelFile("assembler", "model.json");
+    if (card.ok()) assembler_dir = std::filesystem::path(*card).parent_path().string();
+  }
+  if (!assembler_dir.empty()) {
+    IMG2CAD_ASSIGN_OR_RETURN(nn::AssemblerModel a, nn::AssemblerModel::Load(assembler_dir));
+    assembler = Assembler{std::move(a), assembler_dir};
+  }
+  return std::unique_ptr<Method>(std::make_unique<LearnedMethod>(
+      std::move(model), dir, std::move(assembler), std::move(index)));
 }
 
 }  // namespace internal

@@ -5,8 +5,9 @@
 //
 // Methods are created by name from one registry (`img2cad predict --method NAME`):
 //   retrieval     the nearest rendered training sample (models/retrieval/index.bin)
-//   learned       stage 1 (models/structure) reads the structure; numbers from a placeholder
-//                 stage 2 until TrAssembler lands (learned_method.cc)
+//   learned       stage 1 (models/structure) reads the structure; stage 2 (models/assembler)
+//                 fills in the numbers, repaired until they build; a placeholder stage 2 when no
+//                 assembler model is present (learned_method.cc)
 //   ground-truth  the dataset's own program (inputs from a manifest only): the noise floor
 // Method-specific facts (the retrieved sample, a beam's log-probabilities) go in `details`, which
 // `predict` writes to summary.json beside the common fields.
@@ -66,6 +67,8 @@ class Method {
 struct MethodConfig {
   std::string retrieval_index;  // retrieval: index.bin; default models/retrieval/index.bin
   std::string structure_model;  // learned: model folder; default models/structure
+  // learned: stage-2 model folder; default models/assembler when it exists, else the placeholder
+  std::string assembler_model;
 };
 
 struct MethodInfo {
