@@ -2,8 +2,9 @@
 // and stage 2 (nn::AssemblerModel, when a model is present) fills in its numbers; the program is
 // then repaired until it builds (pipeline/repair.h). details.stage2 says where the numbers came
 // from:
-//   "assembler"                 stage 2; details.assembler has the model, head, sampling steps
-//                               and the repairs made;
+//   "assembler"                 stage 2, made exactly mirror-symmetric where the structure says
+//                               reflect_x and repaired until it builds; details.assembler has
+//                               the model, head, sampling steps, symmetry changes and repairs;
 // and, without an assembler model or when its program cannot be repaired (details.
 // stage2_fallback says why), a placeholder:
 //   "retrieval-same-structure"  the nearest retrieval sample whose structure is exactly the
@@ -28,6 +29,7 @@
 #include "program/json_io.h"
 #include "program/structure.h"
 #include "program/structure_tokens.h"
+#include "program/symmetry.h"
 #include "synth/generator.h"
 
 namespace img2cad::pipeline {
@@ -127,11 +129,25 @@ class LearnedMethod final : public Method {
                                           const program::Structure& structure, Estimate* e) const {
     const image::Crop crop = object.Crop(assembler_->model.config().image_size);
     std::vector<std::string> repairs;
+    std::vector<std::string> symmetry;
     auto program = assembler_->model.Predict(crop.rgb, structure, kSamplingSteps, /*seed=*/0);
-    if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
+    if (program.ok()) {
+      // Exact mirror pairs where the structure says reflect_x: sanitised first, so that every
+      // part has a frame and bounds.
+      std::vector<std::string> sanitised;
+      auto valid = RepairProgram(std::move(program).value(), &sanitised);
+      if (valid.ok()) {
+        repairs = std::move(sanitised);
+        program =
+            RepairProgram(program::EnforceReflectX(std::move(valid).value(), &symmetry), &repairs);
+      } else {
+        program = valid.status();
+      }
+    }
     e->details["assembler"] = {{"model", assembler_->dir},
                                {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
                                {"sampling_steps", kSamplingSteps},
+                               {"symmetry", symmetry},
                                {"repairs", repairs}};
     return program;
   }
