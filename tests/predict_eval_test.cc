@@ -208,6 +208,39 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   EXPECT_NE(err.find("/nonexistent/model.json"), std::string::npos) << err;
 }
 
+TEST_F(PredictEvalTest, AGivenStructureSkipsStageOne) {
+  const fs::path dir = dir_ / "given";
+  fs::create_directories(dir);
+  std::ofstream(dir / "table.txt") << "Sure! Here it is:\n```\n# table top\n<SOL>\nL: 0 0\n"
+                                      "L: 9 0\nL: 9 6\nL: 0 6\nE: NewBody 30\n\n# leg 1\n"
+                                      "<SOL>\nR: 20\nE: 700\n```\n";
+  std::ofstream(dir / "broken.txt") << "# seat\n<SOL>\nR: 2\nL: 1 1\nE: 3\n";
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  std::string err;
+  ASSERT_EQ(RunCli("predict " + photo + " --method learned --structure-text " +
+                       (dir / "table.txt").string() + " --index " + Index() + " -o " +
+                       (dir / "out").string(),
+                   &err),
+            0)
+      << err;
+  const auto summary =
+      nlohmann::json::parse(ReadFile((dir / "out" / "summary.json").string()).value());
+  EXPECT_EQ(summary["results"][0]["category"], "table");  // decided by "table top"
+  EXPECT_EQ(summary["results"][0]["details"]["structure_given"], (dir / "table.txt").string());
+  const auto structure =
+      nlohmann::json::parse(ReadFile((dir / "out" / "chair" / "structure.json").string()).value());
+  EXPECT_EQ(structure["parts"].size(), 2u);
+  // A located error in the text, and options that need the learned method.
+  EXPECT_EQ(RunCli("predict " + photo + " --method learned --structure-text " +
+                       (dir / "broken.txt").string() + " -o " + (dir / "o2").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("broken.txt: line 4"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("predict " + photo + " --method retrieval --structure x.json -o " +
+                   (dir / "o3").string()),
+            2);
+}
+
 nlohmann::json Metrics(const fs::path& report) {
   return nlohmann::json::parse(ReadFile((report / "metrics.json").string()).value());
 }

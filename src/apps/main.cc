@@ -148,6 +148,19 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--assembler-model", predict_args.method_config.assembler_model,
                           "stage-2 model folder for --method learned (default: models/assembler "
                           "when it exists, else placeholder numbers)");
+  auto* structure_opt =
+      predict_cmd->add_option("--structure", predict_args.method_config.structure_file,
+                              "--method learned: skip stage 1 and fill in this structure "
+                              "(img2cad.structure/1 JSON)");
+  predict_cmd
+      ->add_option("--structure-text", predict_args.method_config.structure_text_file,
+                   "--method learned: skip stage 1 and fill in this structure, written in the "
+                   "paper's text language by any vision-language model")
+      ->excludes(structure_opt);
+  predict_cmd
+      ->add_option("--category", predict_args.method_config.category,
+                   "the category for --structure-text (default: from the part names, else stage 1)")
+      ->check(CLI::IsMember(program::Categories()));
   predict_cmd->add_option("--index", predict_args.method_config.retrieval_index,
                           "retrieval index (default: MODELS/retrieval/index.bin)");
   predict_cmd->add_option(
@@ -274,7 +287,17 @@ int main(int argc, char** argv) {
   if (*check_cmd) return RunCheck(check);
   if (*labels_cmd) return RunLabels(labels_category, labels_json);
   if (*synth_cmd) return RunSynth(synth_options, synth_split, synth_quiet);
-  if (*predict_cmd) return RunPredict(predict_args);
+  if (*predict_cmd) {
+    const auto& mc = predict_args.method_config;
+    if ((!mc.structure_file.empty() || !mc.structure_text_file.empty() || !mc.category.empty()) &&
+        predict_args.method != "learned") {
+      std::fprintf(stderr,
+                   "img2cad predict: --structure, --structure-text and --category need "
+                   "--method learned\n");
+      return kExitUsage;
+    }
+    return RunPredict(predict_args);
+  }
   if (*index_cmd) return RunIndex(index_args);
   if (*eval_cmd) return RunEval(eval_options);
   auto command_line = [&] {

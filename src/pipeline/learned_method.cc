@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 
+#include "core/file_io.h"
 #include "core/model_locator.h"
 #include "nn/assembler_model.h"
 #include "nn/structure_model.h"
@@ -27,9 +28,11 @@
 #include "pipeline/repair.h"
 #include "pipeline/retrieval_method.h"
 #include "program/json_io.h"
+#include "program/paper_text.h"
 #include "program/structure.h"
 #include "program/structure_tokens.h"
 #include "program/symmetry.h"
+#include "program/vocabulary.h"
 #include "synth/generator.h"
 
 namespace img2cad::pipeline {
@@ -47,13 +50,21 @@ struct Assembler {
   std::string dir;
 };
 
+// A structure given on the command line instead of stage 1's.
+struct GivenStructure {
+  std::string path;
+  std::optional<program::Structure> structure;  // parsed; empty while the category waits
+  std::string text;                             // paper text whose category needs stage 1
+};
+
 class LearnedMethod final : public Method {
  public:
   LearnedMethod(nn::StructureModel model, std::string model_dir, std::optional<Assembler> assembler,
-                retrieval::Index index)
+                std::optional<GivenStructure> given, retrieval::Index index)
       : model_(std::move(model)),
         model_dir_(std::move(model_dir)),
         assembler_(std::move(assembler)),
+        given_(std::move(given)),
         index_(std::move(index)) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
     for (size_t i = 0; i < index_.size(); ++i) {
@@ -67,9 +78,19 @@ class LearnedMethod final : public Method {
   bool thread_safe() const override { return true; }
 
   core::Result<Estimate> Run(const MethodInput& in) const override {
+    if (given_ && given_->structure) return FromStructure(in, *given_->structure, Estimate{});
     const image::Crop crop = in.object->Crop(model_.config().image_size);
     IMG2CAD_ASSIGN_OR_RETURN(auto hyps, model_.Decode(crop.rgb, kBeam));
     const nn::StructureHypothesis& best = hyps.front();
+    if (given_) {
+      // Paper text whose part names leave the category open: stage 1 decides it.
+      IMG2CAD_ASSIGN_OR_RETURN(
+          program::Structure s,
+          program::ParsePaperText(given_->text, given_->path, "", best.structure.category));
+      Estimate e;
+      e.details["stage1"] = {{"model", model_dir_}, {"category_only", best.structure.category}};
+      return FromStructure(in, s, std::move(e));
+    }
     Estimate e;
     e.category = best.structure.category;
     e.confidence = std::exp(best.log_prob);
@@ -84,9 +105,21 @@ class LearnedMethod final : public Method {
                               {"log_prob", std::round(hyps[i].log_prob * 1e4) / 1e4}});
     }
     e.details["stage1"]["alternatives"] = alternatives;
-    e.structure = best.structure;
+    return FromStructure(in, best.structure, std::move(e));
+  }
+
+ private:
+  // Stage 2 (or its placeholder) for `structure`.
+  core::Result<Estimate> FromStructure(const MethodInput& in, const program::Structure& structure,
+                                       Estimate e) const {
+    if (given_) {
+      e.category = structure.category;
+      e.confidence = 1;  // the structure was given, not guessed
+      e.details["structure_given"] = given_->path;
+    }
+    e.structure = structure;
     if (assembler_) {
-      auto numbers = StageTwo(*in.object, best.structure, &e);
+      auto numbers = StageTwo(*in.object, structure, &e);
       if (numbers.ok()) {
         e.program = std::move(numbers).value();
         e.details["stage2"] = "assembler";
@@ -95,7 +128,7 @@ class LearnedMethod final : public Method {
       e.details["stage2_fallback"] = numbers.status().ToString();
     }
 
-    const std::string key = program::StructureKey(best.structure);
+    const std::string key = program::StructureKey(structure);
     const std::vector<float> d = DescribeObject(*in.object);
     // 1. The nearest retrieval sample with exactly this structure.
     const auto [lo, hi] = by_key_.equal_range(key);
@@ -123,7 +156,6 @@ class LearnedMethod final : public Method {
     return FromEntry(index_.Nearest(d, &distance, e.category), "retrieval-category", std::move(e));
   }
 
- private:
   // Stage 2 and the repairs; details.assembler records them.
   core::Result<program::Program> StageTwo(const ObjectImage& object,
                                           const program::Structure& structure, Estimate* e) const {
@@ -164,6 +196,7 @@ class LearnedMethod final : public Method {
   nn::StructureModel model_;
   std::string model_dir_;
   std::optional<Assembler> assembler_;
+  std::optional<GivenStructure> given_;
   retrieval::Index index_;
   std::multimap<std::string, size_t> by_key_;
 };
@@ -193,8 +226,28 @@ core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& conf
     IMG2CAD_ASSIGN_OR_RETURN(nn::AssemblerModel a, nn::AssemblerModel::Load(assembler_dir));
     assembler = Assembler{std::move(a), assembler_dir};
   }
+  std::optional<GivenStructure> given;
+  if (!config.structure_file.empty()) {
+    IMG2CAD_ASSIGN_OR_RETURN(std::string text, core::ReadFile(config.structure_file));
+    IMG2CAD_ASSIGN_OR_RETURN(program::Structure s,
+                             program::ParseStructure(text, config.structure_file));
+    given = GivenStructure{config.structure_file, std::move(s), ""};
+  } else if (!config.structure_text_file.empty()) {
+    IMG2CAD_ASSIGN_OR_RETURN(std::string text, core::ReadFile(config.structure_text_file));
+    auto s = program::ParsePaperText(text, config.structure_text_file, config.category);
+    if (s.ok()) {
+      given = GivenStructure{config.structure_text_file, std::move(s).value(), ""};
+    } else {
+      // Only an open category may wait for stage 1: check the rest with any category now.
+      bool category_open = false;
+      for (const auto& c : program::Categories())
+        category_open |= program::ParsePaperText(text, config.structure_text_file, "", c).ok();
+      if (!category_open || !config.category.empty()) return s.status();
+      given = GivenStructure{config.structure_text_file, std::nullopt, std::move(text)};
+    }
+  }
   return std::unique_ptr<Method>(std::make_unique<LearnedMethod>(
-      std::move(model), dir, std::move(assembler), std::move(index)));
+      std::move(model), dir, std::move(assembler), std::move(given), std::move(index)));
 }
 
 }  // namespace internal

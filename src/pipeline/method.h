@@ -69,6 +69,12 @@ struct MethodConfig {
   std::string structure_model;  // learned: model folder; default models/structure
   // learned: stage-2 model folder; default models/assembler when it exists, else the placeholder
   std::string assembler_model;
+  // learned: skip stage 1 and give stage 2 this structure, from our JSON (structure_file) or the
+  // paper's text language (structure_text_file, program/paper_text.h; its category from
+  // `category`, else the part names, else stage 1). Read when the method is created.
+  std::string structure_file;
+  std::string structure_text_file;
+  std::string category;
 };
 
 struct MethodInfo {
