@@ -15,6 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 using img2cad::core::ReadFile;
 
+nlohmann::json Metrics(const fs::path& report);
+
 int RunCli(const std::string& args, std::string* err = nullptr) {
   static img2cad::core::TempDir scratch("predict_eval_log");
   const auto r = img2cad::testing::RunImg2cad(args, scratch.path());
@@ -201,6 +203,15 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
     EXPECT_TRUE(r["details"]["stage2"] == "assembler" || r["details"].contains("stage2_fallback"))
         << r.dump();
   }
+  // eval counts where stage 2's numbers came from.
+  ASSERT_EQ(RunCli("eval --data " + (dir_ / "test").string() + " --pred " + out.string() +
+                       " --out " + (dir_ / "report_assembler").string(),
+                   &err),
+            0)
+      << err;
+  const auto stage2 = Metrics(dir_ / "report_assembler")["overall"]["stage2"];
+  EXPECT_EQ(stage2["assembler"].get<int>() + stage2["fallbacks"].get<int>(), 12) << stage2.dump();
+  EXPECT_LE(stage2["repaired"].get<int>(), stage2["assembler"].get<int>());
   EXPECT_EQ(RunCli("predict x.png --method learned --assembler-model /nonexistent -o " +
                        (dir_ / "o3").string(),
                    &err),

@@ -35,6 +35,10 @@ struct Scored {
   double cd_paper = 0, cd_field = 0, part_accuracy = 0, part_miou = 0;
   double part_accuracy_sampled = 0, part_miou_sampled = 0;
   bool structure_exact = false;
+  // From PRED/summary.json when the method wrote details: where stage 2's numbers came from.
+  std::string stage2;  // "assembler", a placeholder name, or empty
+  int repairs = 0;
+  bool fallback = false;
   std::string pred_category;  // empty when missing or unreadable
   double label_f1 = 0;
   int part_count_error = 0;
@@ -107,6 +111,27 @@ double Median(std::vector<double> v) {
 
 double Round(double v) { return std::round(v * 1e6) / 1e6; }
 
+// Reads PRED/summary.json (when there is one) into each sample's stage-2 record.
+void ReadStage2(const std::string& pred_dir, std::vector<Scored>* scored) {
+  auto text = core::ReadFile((fs::path(pred_dir) / "summary.json").string());
+  if (!text.ok()) return;
+  const auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.contains("results") || !j["results"].is_array()) return;
+  std::map<std::string, const nlohmann::json*> by_name;
+  for (const auto& r : j["results"])
+    if (r.contains("name") && r["name"].is_string()) by_name[r["name"]] = &r;
+  for (Scored& s : *scored) {
+    const auto it = by_name.find(s.entry->id);
+    if (it == by_name.end() || !it->second->contains("details")) continue;
+    const auto& d = (*it->second)["details"];
+    if (d.contains("stage2") && d["stage2"].is_string()) s.stage2 = d["stage2"];
+    s.fallback = d.contains("stage2_fallback");
+    if (d.contains("assembler") && d["assembler"].contains("repairs") &&
+        d["assembler"]["repairs"].is_array() && s.stage2 == "assembler")
+      s.repairs = static_cast<int>(d["assembler"]["repairs"].size());
+  }
+}
+
 nlohmann::ordered_json Aggregate(const std::vector<const Scored*>& group) {
   std::vector<double> cdp, cdf;
   double acc = 0, miou = 0, acc_sampled = 0, miou_sampled = 0, exact = 0, f1 = 0, count_err = 0,
@@ -148,6 +173,19 @@ nlohmann::ordered_json Aggregate(const std::vector<const Scored*>& group) {
   j["part_label_f1"] = Round(n ? f1 / n : 0);
   j["part_count_error"] = Round(n ? count_err / n : 0);
   j["category_accuracy"] = Round(n ? category / n : 0);
+  int assembler = 0, repaired = 0, repairs = 0, fallbacks = 0;
+  for (const Scored* s : group) {
+    assembler += s->stage2 == "assembler";
+    repaired += s->repairs > 0;
+    repairs += s->repairs;
+    fallbacks += s->fallback;
+  }
+  if (assembler + fallbacks > 0) {
+    j["stage2"] = {{"assembler", assembler},
+                   {"repaired", repaired},
+                   {"repairs", repairs},
+                   {"fallbacks", fallbacks}};
+  }
   j["n"] = group.size();
   j["n_valid"] = valid;
   j["n_missing"] = missing;
@@ -255,10 +293,25 @@ std::string PerSampleJsonl(const std::vector<Scored>& scored) {
     j["part_miou"] = metric(s.part_miou);
     j["part_accuracy_sampled"] = metric(s.part_accuracy_sampled);
     j["part_miou_sampled"] = metric(s.part_miou_sampled);
+    if (!s.stage2.empty()) j["stage2"] = s.stage2;
+    if (s.repairs > 0) j["repairs"] = s.repairs;
+    if (s.fallback) j["stage2_fallback"] = true;
     if (!s.problem.empty()) j["problem"] = s.problem;
     out += j.dump() + "\n";
   }
   return out;
+}
+
+// Where stage 2's numbers came from, when the method reported it (the learned method).
+std::string Stage2Line(const nlohmann::ordered_json& overall) {
+  if (!overall.contains("stage2")) return "";
+  const auto& s = overall["stage2"];
+  std::ostringstream md;
+  md << "Stage 2: " << s["assembler"].get<int>() << " of " << overall["n"].get<int>()
+     << " programs from the assembler, " << s["repaired"].get<int>() << " of them repaired ("
+     << s["repairs"].get<int>() << " repairs in all); " << s["fallbacks"].get<int>()
+     << " fell back to the placeholder (details in PRED/summary.json).\n\n";
+  return md.str();
 }
 
 std::string Table(const nlohmann::ordered_json& metrics) {
@@ -302,6 +355,7 @@ core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
   std::vector<Scored> scored(entries.size());
   core::ParallelFor(entries.size(), o.threads,
                     [&](size_t i, int) { scored[i] = Score(entries[i], o.pred_dir); });
+  ReadStage2(o.pred_dir, &scored);
   for (const Scored& s : scored) {
     if (!s.gt_error.ok()) {
       return core::Status(
@@ -364,7 +418,7 @@ core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
         "Structure metrics count a missing or invalid prediction as "
         "zero. Every sample's numbers are in per_sample.jsonl.\n\n"
      << Table(metrics) << "\n"
-     << Confusion(scored) << "\n";
+     << Stage2Line(metrics["overall"]) << Confusion(scored) << "\n";
   for (const char* name : {"best", "median", "worst"}) {
     if (!grids.count(name)) continue;
     md << "## " << name << " cases (input | ground truth | prediction)\n\n![" << name << "]("

@@ -9,7 +9,9 @@
 // cd_paper_mean, cd_paper_median, cd_field_mean, cd_field_median, validity, part_accuracy,
 // part_miou (labels from the predicted surface), part_accuracy_sampled, part_miou_sampled (the
 // protocol before issue 8: labels from predicted sample points), structure_exact, part_label_f1,
-// part_count_error, category_accuracy, n, n_valid, n_missing, n_invalid. Structure metrics and the
+// part_count_error, category_accuracy, n, n_valid, n_missing, n_invalid (and, when
+// PRED/summary.json reports stage 2, stage2: {assembler, repaired, repairs, fallbacks}, counts of
+// programs and of repairs). Structure metrics and the
 // category come from PRED/<id>/structure.json when a method wrote one (stage 1's own structure),
 // else from the program. REPORT/per_sample.jsonl: one line per sample in manifest order: id,
 // category, state (valid, missing, invalid), predicted_category, structure_exact, part_label_f1,
