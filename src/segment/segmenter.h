@@ -1,0 +1,43 @@
+// Foreground segmentation with ISNet (DIS, "general use"), the one pretrained network img2cad
+// uses: a salient-object mask for a photo, so that a cluttered room does not decide the crop.
+// The model, models/segmenter/isnet.onnx, is fetched and converted by scripts/fetch_segmenter
+// (never committed). It runs through OpenCV's DNN module, which stays private to this module.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "image/image.h"
+
+namespace img2cad::segment {
+
+// The object pixels (255) of a probability mask: above Otsu's threshold of its histogram,
+// clamped to [40, 128]. ISNet is often unsure of large box-like furniture (a cabinet filling
+// the frame comes out at 0.3-0.6), and a fixed 0.5 would lose it.
+image::Image Binarise(const image::Image& probability);
+
+class Segmenter {
+ public:
+  // Loads the converted fp32 ONNX graph. Errors: kNotFound naming the file; kParse when OpenCV
+  // cannot read it.
+  static core::Result<Segmenter> Load(const std::string& onnx_path);
+
+  Segmenter(Segmenter&&) noexcept;
+  Segmenter& operator=(Segmenter&&) noexcept;
+  ~Segmenter();
+
+  // The object's probability mask for `photo` (grey, RGB or RGBA; alpha ignored): 1 channel,
+  // 0-255, the photo's size. The network reads the photo resized to `size` x `size` (a multiple
+  // of 32; 320 takes about 0.3 s on 2 cores, 1024 the model's native size about 5 s). Calls are
+  // serialised (OpenCV's network is not reentrant). Errors: kInvalidArgument for an empty photo
+  // or a bad size; kInternal when OpenCV fails.
+  core::Result<image::Image> Mask(const image::Image& photo, int size = 320) const;
+
+ private:
+  struct Impl;
+  explicit Segmenter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace img2cad::segment

@@ -1,0 +1,87 @@
+#include "segment/segmenter.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cad/model.h"
+#include "core/model_locator.h"
+#include "program/json_io.h"
+#include "render/renderer.h"
+
+namespace img2cad::segment {
+namespace {
+
+// The model is fetched by scripts/setup; without it these tests say so and skip.
+std::string ModelPath() {
+  auto path = core::FindModelFile("segmenter", "isnet.onnx");
+  return path.ok() ? *path : "";
+}
+
+// Renders of the example programs in a clean scene: the renderer's object mask is the truth.
+TEST(SegmenterTest, FindsRenderedFurnitureAsTheRendererSeesIt) {
+  const std::string path = ModelPath();
+  if (path.empty()) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  auto seg = Segmenter::Load(path);
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  render::Renderer renderer;
+  for (const char* name : {"chair", "table", "storage"}) {
+    const auto program =
+        program::ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/" + name + ".json")
+            .value();
+    const geom::Mesh mesh = cad::Tessellate(cad::BuildModel(program).value()).value();
+    std::vector<std::string> labels;
+    for (const auto& part : program.parts) labels.push_back(part.label);
+    const auto frame =
+        renderer.Render(mesh, render::PreviewScene(geom::Bounds(mesh), labels, 30, 20, 256));
+    ASSERT_TRUE(frame.ok()) << frame.status().ToString();
+    auto mask = seg->Mask(frame->rgb, 320);
+    ASSERT_TRUE(mask.ok()) << mask.status().ToString();
+    ASSERT_EQ(mask->width, 256);
+    ASSERT_EQ(mask->height, 256);
+    ASSERT_EQ(mask->channels, 1);
+    const image::Image object = Binarise(*mask);
+    int inter = 0, uni = 0;
+    for (size_t i = 0; i < mask->pixels.size(); ++i) {
+      const bool a = object.pixels[i] > 127, b = frame->mask.pixels[i] > 127;
+      inter += a && b, uni += a || b;
+    }
+    EXPECT_GT(static_cast<double>(inter) / uni, 0.8) << name;
+  }
+}
+
+TEST(SegmenterTest, BinariseFindsAFaintObject) {
+  image::Image prob(100, 100, 1, 5);
+  for (int y = 30; y < 70; ++y)
+    for (int x = 30; x < 70; ++x) prob.at(x, y, 0) = 90;  // unsure, but clearly apart
+  const image::Image b = Binarise(prob);
+  EXPECT_EQ(b.at(50, 50, 0), 255);
+  EXPECT_EQ(b.at(10, 10, 0), 0);
+  EXPECT_EQ(Binarise(image::Image(10, 10, 1, 20)).at(5, 5, 0), 0);  // flat: nothing
+}
+
+TEST(SegmenterTest, RefusesEmptyImagesAndBadSizes) {
+  const std::string path = ModelPath();
+  if (path.empty()) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  auto seg = Segmenter::Load(path);
+  ASSERT_TRUE(seg.ok());
+  EXPECT_FALSE(seg->Mask(image::Image(64, 64, 3, 0), 100).ok());  // not a multiple of 32
+  EXPECT_FALSE(seg->Mask(image::Image{}, 320).ok());
+}
+
+TEST(SegmenterTest, MissingOrBrokenModelsAreNamedErrors) {
+  auto missing = Segmenter::Load("/nonexistent/isnet.onnx");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), core::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().ToString().find("/nonexistent/isnet.onnx"), std::string::npos);
+  const std::string junk = ::testing::TempDir() + "/junk.onnx";
+  FILE* f = std::fopen(junk.c_str(), "w");
+  std::fputs("not a model", f);
+  std::fclose(f);
+  auto broken = Segmenter::Load(junk);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), core::StatusCode::kParse);
+}
+
+}  // namespace
+}  // namespace img2cad::segment
