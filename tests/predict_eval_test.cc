@@ -252,6 +252,36 @@ TEST_F(PredictEvalTest, AGivenStructureSkipsStageOne) {
             2);
 }
 
+TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  const fs::path empty = dir_ / "no_models";
+  fs::create_directories(empty);
+  std::string err;
+  // No segmenter under this models root: one warning, the border model, and the run goes on.
+  ASSERT_EQ(RunCli("predict " + photo + " --models " + empty.string() + " --index " + Index() +
+                       " --segmenter isnet -o " + (dir_ / "seg_missing").string(),
+                   &err),
+            0)
+      << err;
+  EXPECT_NE(err.find("warning: the ISNet segmenter is not available"), std::string::npos) << err;
+  auto summary =
+      nlohmann::json::parse(ReadFile((dir_ / "seg_missing" / "summary.json").string()).value());
+  EXPECT_EQ(summary["segmenter"], "border");
+  EXPECT_EQ(summary["warnings"].size(), 1u);
+  EXPECT_EQ(summary["results"][0]["mask"], "border");
+  ASSERT_EQ(RunCli("predict " + photo + " --index " + Index() + " --segmenter none -o " +
+                       (dir_ / "seg_none").string(),
+                   &err),
+            0)
+      << err;
+  summary = nlohmann::json::parse(ReadFile((dir_ / "seg_none" / "summary.json").string()).value());
+  EXPECT_EQ(summary["results"][0]["mask"], "none");
+  EXPECT_EQ(RunCli("predict " + photo + " --segmenter magic -o " + (dir_ / "o4").string()), 2);
+  EXPECT_EQ(RunCli("predict " + photo + " " + photo + " --mask " + photo + " -o " +
+                   (dir_ / "o5").string()),
+            2);  // --mask needs exactly one image
+}
+
 nlohmann::json Metrics(const fs::path& report) {
   return nlohmann::json::parse(ReadFile((report / "metrics.json").string()).value());
 }

@@ -6,15 +6,18 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "apps/commands.h"
 #include "core/file_io.h"
 #include "core/json_format.h"
 #include "core/model_locator.h"
 #include "dataset/manifest.h"
+#include "image/image.h"
 #include "pipeline/retrieval_method.h"
 #include "program/vocabulary.h"
 #include "retrieval/retrieval.h"
+#include "segment/segmenter.h"
 
 namespace img2cad::apps {
 
@@ -125,6 +128,36 @@ int RunPredict(PredictArgs a) {
   if (inputs.empty()) {
     std::fprintf(stderr, "img2cad predict: give IMAGE paths or --manifest\n");
     return kExitUsage;
+  }
+  // Finding the object: a given mask wins; ISNet falls back to the border model, once, loudly.
+  std::optional<image::Image> mask;
+  if (!a.mask.empty()) {
+    if (inputs.size() != 1) {
+      std::fprintf(stderr, "img2cad predict: --mask needs exactly one IMAGE\n");
+      return kExitUsage;
+    }
+    auto m = image::ReadImage(a.mask);
+    if (!m.ok()) return Fail(m.status());
+    mask = std::move(m).value();
+    a.options.find.mask = &*mask;
+  }
+  pipeline::ParseSegmenter(a.segmenter, &a.options.find.segmenter);
+  std::optional<segment::Segmenter> isnet;
+  if (a.options.find.segmenter == pipeline::SegmenterKind::kIsnet) {
+    auto path = core::FindModelFile("segmenter", "isnet.onnx");
+    auto loaded = path.ok() ? segment::Segmenter::Load(*path)
+                            : core::Result<segment::Segmenter>(path.status());
+    if (loaded.ok()) {
+      isnet = std::move(loaded).value();
+      a.options.find.isnet = &*isnet;
+    } else {
+      const std::string warning = "the ISNet segmenter is not available (" +
+                                  loaded.status().ToString() +
+                                  "); using the border model. scripts/fetch_segmenter brings it.";
+      std::fprintf(stderr, "img2cad: warning: %s\n", warning.c_str());
+      a.options.warnings.push_back(warning);
+      a.options.find.segmenter = pipeline::SegmenterKind::kBorder;
+    }
   }
   auto method = pipeline::CreateMethod(a.method, a.method_config);
   if (!method.ok()) {

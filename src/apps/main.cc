@@ -143,6 +143,21 @@ int main(int argc, char** argv) {
   for (const auto& m : pipeline::RegisteredMethods())
     method_help += "\n  " + m.name + ": " + m.description;
   predict_cmd->add_option("--method", predict_args.method, method_help)->capture_default_str();
+  predict_cmd
+      ->add_option("--segmenter", predict_args.segmenter,
+                   "how the object is found when no mask or alpha channel says it: border (the "
+                   "border-colour model the shipped networks were trained with), isnet (the "
+                   "pretrained segmenter; falls back to border with a warning when absent), or "
+                   "none (the whole photo)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"border", "isnet", "none"}));
+  predict_cmd
+      ->add_option("--segmenter-size", predict_args.options.find.isnet_size,
+                   "ISNet's input side in pixels (a multiple of 32)")
+      ->capture_default_str()
+      ->check(CLI::Range(64, 1024));
+  predict_cmd->add_option("--mask", predict_args.mask,
+                          "the object's mask for the one IMAGE (white = object); wins over all");
   predict_cmd->add_option("--structure-model", predict_args.method_config.structure_model,
                           "stage-1 model folder for --method learned (default: MODELS/structure)");
   predict_cmd->add_option("--assembler-model", predict_args.method_config.assembler_model,

@@ -65,6 +65,28 @@ void KeepLargestRegion(Image* mask) {
   for (int p = 0; p < w * h; ++p) mask->pixels[p] = label[p] == best && best >= 0 ? 255 : 0;
 }
 
+// The mask's bounding box and the found rule (0.3%-97% of the image); a mask that is not found
+// becomes the whole image.
+void Box(Foreground* fg) {
+  const int w = fg->mask.width, h = fg->mask.height;
+  int count = 0;
+  fg->x0 = w, fg->y0 = h, fg->x1 = 0, fg->y1 = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (fg->mask.at(x, y, 0)) {
+        ++count;
+        fg->x0 = std::min(fg->x0, x), fg->y0 = std::min(fg->y0, y);
+        fg->x1 = std::max(fg->x1, x + 1), fg->y1 = std::max(fg->y1, y + 1);
+      }
+  const double share = static_cast<double>(count) / (static_cast<double>(w) * h);
+  fg->found = share > 0.003 && share < 0.97;
+  if (!fg->found) {
+    fg->x0 = fg->y0 = 0;
+    fg->x1 = w, fg->y1 = h;
+    std::fill(fg->mask.pixels.begin(), fg->mask.pixels.end(), 255);
+  }
+}
+
 }  // namespace
 
 Foreground FindForeground(const Image& img) {
@@ -96,22 +118,18 @@ Foreground FindForeground(const Image& img) {
     KeepLargestRegion(&fg.mask);
   }
   fg.from_alpha = alpha_used;
-  int count = 0;
-  fg.x0 = w, fg.y0 = h, fg.x1 = 0, fg.y1 = 0;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      if (fg.mask.at(x, y, 0)) {
-        ++count;
-        fg.x0 = std::min(fg.x0, x), fg.y0 = std::min(fg.y0, y);
-        fg.x1 = std::max(fg.x1, x + 1), fg.y1 = std::max(fg.y1, y + 1);
-      }
-  const double share = static_cast<double>(count) / (static_cast<double>(w) * h);
-  fg.found = share > 0.003 && share < 0.97;
-  if (!fg.found) {
-    fg.x0 = fg.y0 = 0;
-    fg.x1 = w, fg.y1 = h;
-    std::fill(fg.mask.pixels.begin(), fg.mask.pixels.end(), 255);
-  }
+  Box(&fg);
+  return fg;
+}
+
+Foreground ForegroundFromMask(const Image& mask, int width, int height) {
+  Foreground fg;
+  Image m = mask.channels == 1 ? mask : ConvertChannels(mask, 1);
+  if (m.width != width || m.height != height) m = Resize(m, width, height);
+  fg.mask = Image(width, height, 1, 0);
+  for (size_t i = 0; i < m.pixels.size(); ++i) fg.mask.pixels[i] = m.pixels[i] > 127 ? 255 : 0;
+  KeepLargestRegion(&fg.mask);
+  Box(&fg);
   return fg;
 }
 

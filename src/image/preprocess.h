@@ -21,6 +21,11 @@ struct Foreground {
 // almost nothing or almost everything.
 Foreground FindForeground(const Image& img);
 
+// The foreground of a given object mask (1 channel, or the first channel of any image; > 127 =
+// object; any size, resized to width x height): the largest connected region, its box, and the
+// same found rule as FindForeground.
+Foreground ForegroundFromMask(const Image& mask, int width, int height);
+
 // A square `size` x `size` RGB crop around the foreground box with `margin` (a fraction of the
 // box's larger side) on each side, padded with the border colour; and the matching crop of the
 // mask.

@@ -1,12 +1,34 @@
 #include "pipeline/find_object.h"
 
+#include "core/check.h"
+#include "segment/segmenter.h"
+
 namespace img2cad::pipeline {
 
 image::Crop ObjectImage::Crop(int size) const {
   return image::CropToObject(photo_, foreground_, size);
 }
 
-core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source) {
+const char* SegmenterName(SegmenterKind kind) {
+  switch (kind) {
+    case SegmenterKind::kIsnet:
+      return "isnet";
+    case SegmenterKind::kNone:
+      return "none";
+    case SegmenterKind::kBorder:
+      break;
+  }
+  return "border";
+}
+
+bool ParseSegmenter(const std::string& name, SegmenterKind* out) {
+  for (SegmenterKind k : {SegmenterKind::kBorder, SegmenterKind::kIsnet, SegmenterKind::kNone})
+    if (name == SegmenterName(k)) return *out = k, true;
+  return false;
+}
+
+core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source,
+                                     const FindObjectOptions& o) {
   if (photo.width < kMinPhotoSide || photo.height < kMinPhotoSide) {
     return core::Status(core::StatusCode::kInvalidArgument,
                         "image is " + std::to_string(photo.width) + "x" +
@@ -15,8 +37,26 @@ core::Result<ObjectImage> FindObject(image::Image photo, const std::string& sour
                             " pixels are needed",
                         "", source);
   }
+  if (o.mask) {
+    image::Foreground fg = image::ForegroundFromMask(*o.mask, photo.width, photo.height);
+    return ObjectImage(std::move(photo), std::move(fg), "mask");
+  }
+  // The border model reads the alpha channel first; so does every other choice.
   image::Foreground fg = image::FindForeground(photo);
-  return ObjectImage(std::move(photo), std::move(fg));
+  if (fg.from_alpha) return ObjectImage(std::move(photo), std::move(fg), "alpha");
+  if (o.segmenter == SegmenterKind::kIsnet) {
+    IMG2CAD_CHECK(o.isnet != nullptr) << "kIsnet needs a segmenter";
+    auto prob = o.isnet->Mask(photo, o.isnet_size);
+    if (!prob.ok()) return prob.status().WithFile(source);
+    fg = image::ForegroundFromMask(segment::Binarise(*prob), photo.width, photo.height);
+    return ObjectImage(std::move(photo), std::move(fg), "isnet");
+  }
+  if (o.segmenter == SegmenterKind::kNone) {
+    fg = image::ForegroundFromMask(image::Image(photo.width, photo.height, 1, 255), photo.width,
+                                   photo.height);
+    return ObjectImage(std::move(photo), std::move(fg), "none");
+  }
+  return ObjectImage(std::move(photo), std::move(fg), "border");
 }
 
 }  // namespace img2cad::pipeline

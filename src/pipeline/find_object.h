@@ -2,8 +2,9 @@
 // and the training data of the learned ones, sees the object through this step only, so a photo
 // differs from a render in appearance, never in framing.
 //
-// Today the mask comes from the alpha channel or a model of the border's colour
-// (image/preprocess.h); the segmenter (issue 9) plugs in here.
+// The mask comes, in order of precedence, from a mask the user gave, the photo's alpha channel,
+// or the chosen segmenter: ISNet (segment/segmenter.h), a model of the border's colour
+// (image/preprocess.h), or none (the whole photo).
 #pragma once
 
 #include <string>
@@ -12,15 +13,33 @@
 #include "image/image.h"
 #include "image/preprocess.h"
 
+namespace img2cad::segment {
+class Segmenter;
+}
+
 namespace img2cad::pipeline {
 
 // The smallest photo side the pipeline accepts, pixels.
 inline constexpr int kMinPhotoSide = 8;
 
+// How the object is found when neither a given mask nor an alpha channel says it.
+enum class SegmenterKind { kBorder, kIsnet, kNone };
+const char* SegmenterName(SegmenterKind kind);  // "border", "isnet", "none"
+bool ParseSegmenter(const std::string& name, SegmenterKind* out);
+
+struct FindObjectOptions {
+  SegmenterKind segmenter = SegmenterKind::kBorder;
+  const segment::Segmenter* isnet = nullptr;  // required for kIsnet
+  int isnet_size = 320;                       // the network's input side (multiple of 32)
+  const image::Image* mask = nullptr;         // a given mask (> 127 = object): wins over all
+};
+
 class ObjectImage {
  public:
-  ObjectImage(image::Image photo, image::Foreground foreground)
-      : photo_(std::move(photo)), foreground_(std::move(foreground)) {}
+  ObjectImage(image::Image photo, image::Foreground foreground, std::string mask_source = "border")
+      : photo_(std::move(photo)),
+        foreground_(std::move(foreground)),
+        mask_source_(std::move(mask_source)) {}
 
   const image::Image& photo() const { return photo_; }
   // The object's mask and bounding box in photo pixels; found() is false when nothing usable was
@@ -31,13 +50,19 @@ class ObjectImage {
   // larger side, padded with the border colour, and the matching mask. Deterministic.
   image::Crop Crop(int size) const;
 
+  // Where the mask came from: "mask" (given), "alpha", "isnet", "border" or "none".
+  const std::string& mask_source() const { return mask_source_; }
+
  private:
   image::Image photo_;
   image::Foreground foreground_;
+  std::string mask_source_;
 };
 
 // Finds the object in a decoded photo (grey, RGB or RGBA, any size). Errors: kInvalidArgument
-// naming `source` for a photo smaller than kMinPhotoSide on a side.
-core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source = "");
+// naming `source` for a photo smaller than kMinPhotoSide on a side; the segmenter's own error
+// (kInternal) for kIsnet.
+core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source = "",
+                                     const FindObjectOptions& options = {});
 
 }  // namespace img2cad::pipeline

@@ -45,6 +45,28 @@ TEST(FindObjectTest, FindsTheBoxAndRefusesTinyPhotos) {
   EXPECT_EQ(tiny.status().file(), "tiny.png");
 }
 
+TEST(FindObjectTest, AGivenMaskWinsAndNoneTakesTheWholePhoto) {
+  image::Image mask(120, 80, 1, 0);  // the photo's size need not match: it is resized
+  for (int y = 10; y < 30; ++y)
+    for (int x = 90; x < 110; ++x) mask.at(x, y, 0) = 255;
+  FindObjectOptions o;
+  o.mask = &mask;
+  auto given = FindObject(Photo(30, 60), "box.png", o);
+  ASSERT_TRUE(given.ok());
+  EXPECT_EQ(given->mask_source(), "mask");
+  EXPECT_GT(given->foreground().x0, given->photo().width / 2);  // the mask's box, not the photo's
+  FindObjectOptions none;
+  none.segmenter = SegmenterKind::kNone;
+  auto whole = FindObject(Photo(30, 60), "box.png", none);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->mask_source(), "none");
+  EXPECT_EQ(whole->foreground().x1 - whole->foreground().x0, whole->photo().width);
+  SegmenterKind k;
+  EXPECT_TRUE(ParseSegmenter("isnet", &k));
+  EXPECT_EQ(k, SegmenterKind::kIsnet);
+  EXPECT_FALSE(ParseSegmenter("magic", &k));
+}
+
 TEST(GroundTruthMethodTest, ReturnsTheSampleProgramAndNeedsASample) {
   auto method = CreateMethod("ground-truth", {});
   ASSERT_TRUE(method.ok());

@@ -50,8 +50,9 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   auto img = image::ReadImage(in.image_path);
   if (!img.ok()) return fail(img.status());
   r.ms.load = clock.Lap();
-  auto object = FindObject(std::move(img).value(), in.image_path);
+  auto object = FindObject(std::move(img).value(), in.image_path, o.find);
   if (!object.ok()) return fail(object.status());
+  r.mask_source = object->mask_source();
   r.ms.find_object = clock.Lap();
   MethodInput mi;
   mi.name = in.name;
@@ -114,6 +115,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     } else {
       j["camera"] = nullptr;
     }
+    j["mask"] = r.mask_source;
     j["details"] = e.details;
     j["files"] = {"program.json", "model.step", "model.glb",  "model.stl",
                   "model.obj",    "model.mtl",  "preview.png"};
@@ -151,6 +153,8 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   }
   summary["method"] = method.name();
   summary["program_version"] = core::kVersion;
+  summary["segmenter"] = SegmenterName(o.find.segmenter);
+  summary["warnings"] = o.warnings;
   summary["inputs"] = inputs.size();
   summary["succeeded"] = ok;
   summary["failed"] = static_cast<int>(inputs.size()) - ok;

@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "dataset/manifest.h"
+#include "pipeline/find_object.h"
 #include "pipeline/method.h"
 
 namespace img2cad::pipeline {
@@ -20,6 +21,9 @@ struct PredictInput {
 
 struct PredictOptions {
   std::string out_dir;
+  FindObjectOptions find;  // how the object is found (segmenter, a given mask)
+  // Said once in summary.json ("warnings"), e.g. that the segmenter fell back to the border model.
+  std::vector<std::string> warnings;
   int preview_size = 256;
   int threads = 2;  // at most this many inputs at once, within the process budget
 };
@@ -34,14 +38,16 @@ struct PredictOutcome {
   std::string image_path;
   bool ok = false;
   std::string error;
-  Estimate estimate;  // valid when ok
+  Estimate estimate;        // valid when ok
+  std::string mask_source;  // where the object mask came from (ObjectImage::mask_source)
   StageTimes ms;
 };
 
 // Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
 // preview.png) and writes OUT/summary.json:
-//   {"method", "program_version", "inputs", "succeeded", "failed", "results": [{"name", "input",
-//    "status" ("ok"|"failed"), "error" | "category", "confidence", "camera", "details", "files"},
+//   {"method", "program_version", "segmenter", "warnings", "inputs", "succeeded", "failed",
+//    "results": [{"name", "input", "status" ("ok"|"failed"), "error" | "category",
+//    "confidence", "camera", "mask" (given|alpha|isnet|border|none), "details", "files"},
 //    "timing_ms"}]}
 // with the method's own facts under "details". A failing input (unreadable image, a method
 // error) is recorded with its error and the rest go on. The preview is drawn from the estimated
