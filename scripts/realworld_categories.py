@@ -6,6 +6,8 @@ true category comes from each set's manifest or file names; images outside chair
 (sofas, beds, a lamp) are listed but not scored.
 
     scripts/realworld_categories.py METHOD [REALWORLD_DIR] [OUT_DIR]
+
+IMG2CAD_PREDICT_ARGS adds options to every predict call (e.g. "--segmenter isnet").
 """
 import csv
 import json
@@ -49,7 +51,8 @@ def main():
     for name in sorted({s for s, _, _ in images}):
         paths = [p for s, p, _ in images if s == name]
         sub = os.path.join(out_dir, name)
-        subprocess.run(["build/img2cad", "predict", "--method", method, "-o", sub] + paths,
+        extra = os.environ.get("IMG2CAD_PREDICT_ARGS", "").split()
+        subprocess.run(["build/img2cad", "predict", "--method", method, "-o", sub] + extra + paths,
                        check=False)
         with open(os.path.join(sub, "summary.json")) as f:
             for r in json.load(f)["results"]:
