@@ -88,8 +88,8 @@ TEST_F(PredictEvalTest, PredictHandlesEveryKindOfImageAndReportsBrokenOnes) {
   EXPECT_NE(err.find("broken.png: not a readable image"), std::string::npos) << err;
   EXPECT_NE(err.find("tiny.png: image is 4x4"), std::string::npos) << err;
   for (const char* name : {"rgba", "grey", "huge", "photo"}) {
-    for (const char* f :
-         {"program.json", "model.step", "model.glb", "model.stl", "model.obj", "preview.png"}) {
+    for (const char* f : {"program.json", "model.step", "model.glb", "model.stl", "model.obj",
+                          "preview.png", "mask.png"}) {
       EXPECT_TRUE(fs::exists(out / name / f)) << name << "/" << f;
     }
   }

@@ -93,6 +93,9 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   auto frame = RenderModel(*model, req, renderer);
   if (!frame.ok()) return fail(frame.status());
   if (auto s = image::WritePng((dir / "preview.png").string(), frame->rgb); !s.ok()) return fail(s);
+  // The mask that found the object, at the photo's resolution, so a wrong crop can be seen.
+  if (auto s = image::WritePng((dir / "mask.png").string(), object->foreground().mask); !s.ok())
+    return fail(s);
   r.ms.preview = clock.Lap();
   r.ok = true;
   return r;
@@ -117,8 +120,8 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     }
     j["mask"] = r.mask_source;
     j["details"] = e.details;
-    j["files"] = {"program.json", "model.step", "model.glb",  "model.stl",
-                  "model.obj",    "model.mtl",  "preview.png"};
+    j["files"] = {"program.json", "model.step", "model.glb",   "model.stl",
+                  "model.obj",    "model.mtl",  "preview.png", "mask.png"};
     if (e.structure) j["files"].push_back("structure.json");
   }
   j["timing_ms"] = {

@@ -44,7 +44,8 @@ struct PredictOutcome {
 };
 
 // Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
-// preview.png) and writes OUT/summary.json:
+// preview.png, mask.png: the object mask used, at the photo's resolution) and writes
+// OUT/summary.json:
 //   {"method", "program_version", "segmenter", "warnings", "inputs", "succeeded", "failed",
 //    "results": [{"name", "input", "status" ("ok"|"failed"), "error" | "category",
 //    "confidence", "camera", "mask" (given|alpha|isnet|border|none), "details", "files"},
