@@ -18,23 +18,15 @@
 
 namespace img2cad::nn {
 
-struct TrainAssemblerOptions {
-  std::string train_data;
-  std::string val_data;
-  std::string work_dir = "runs/assembler";
-  std::string out_dir = "models/assembler";
+struct TrainAssemblerOptions : TrainRunOptions {
+  TrainAssemblerOptions() {
+    work_dir = "runs/assembler";
+    out_dir = "models/assembler";
+    steps = 5000;
+    eval_every = 500;
+  }
   AssemblerConfig config;
-  uint64_t seed = 1;
-  int batch = 32;
-  int64_t steps = 5000;
-  double learning_rate = 1e-3;
-  int warmup = 300;
-  int checkpoint_every = 250;
-  int eval_every = 500;
-  int val_samples = 60;    // per evaluation (5x at the end)
   int sampling_steps = 8;  // Euler steps of the flow head when validating
-  int train_limit = 0;     // > 0: at most this many training samples
-  std::string command;     // recorded in the card
 };
 
 // Mean absolute error of the millimetre-valued arguments and mean normal angle (degrees) of a

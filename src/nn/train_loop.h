@@ -27,16 +27,31 @@ struct TrainProgress {
   std::array<std::string, 2> val_names;
 };
 
-struct TrainLoopOptions {
-  std::string work_dir;
-  size_t samples = 0;  // training set size
+// The schedule every training command shares.
+struct TrainSchedule {
+  uint64_t seed = 1;
   int batch = 32;
   int64_t steps = 6000;
   double learning_rate = 1e-3;  // peak; linear warm-up, then cosine decay to 5%
   int warmup = 300;
   int checkpoint_every = 250;
   int eval_every = 1000;
-  uint64_t seed = 1;
+};
+
+// What a training command reads and writes, beside its schedule and model configuration.
+struct TrainRunOptions : TrainSchedule {
+  std::string train_data;  // dataset folder with a train split
+  std::string val_data;    // dataset folder with a val split
+  std::string work_dir;    // checkpoint.pt, log.csv, curve.png
+  std::string out_dir;     // the finished model
+  int val_samples = 60;    // per evaluation (5x as many at the end)
+  int train_limit = 0;     // > 0: use at most this many training samples (overfit checks)
+  std::string command;     // recorded in the card
+};
+
+struct TrainLoopOptions : TrainSchedule {
+  std::string work_dir;
+  size_t samples = 0;                    // training set size
   std::array<std::string, 2> val_names;  // log.csv columns, e.g. val_exact, val_category
   // True when the validation numbers lie in [0, 1] (shares); the curve then draws them on a
   // fixed 0-1 scale, otherwise scaled to their largest value.

@@ -20,25 +20,18 @@ struct StageRun {
   nlohmann::ordered_json card;  // command, seed, data, training; the caller adds validation
 };
 
-// Runs the loop for `model` (StructureModel or AssemblerModel) with the options `o` (the
-// commands' option structs share these field names).
-template <typename Options, typename Model>
+// Runs the loop for `model` (StructureModel or AssemblerModel) with the command's options.
+template <typename Model>
 core::Result<StageRun> TrainStage(
-    const Options& o, const TrainingSets& sets, Model& model,
+    const TrainRunOptions& o, const TrainingSets& sets, Model& model,
     const std::array<std::string, 2>& val_names, bool val_are_shares,
     std::function<core::Result<double>(const std::vector<size_t>&, int64_t, double)> step,
     std::function<std::array<double, 2>(bool)> validate,
     const std::function<void(const TrainProgress&)>& progress) {
   TrainLoopOptions loop;
+  static_cast<TrainSchedule&>(loop) = o;
   loop.work_dir = o.work_dir;
   loop.samples = sets.train.size();
-  loop.batch = o.batch;
-  loop.steps = o.steps;
-  loop.learning_rate = o.learning_rate;
-  loop.warmup = o.warmup;
-  loop.checkpoint_every = o.checkpoint_every;
-  loop.eval_every = o.eval_every;
-  loop.seed = o.seed;
   loop.val_names = val_names;
   loop.val_are_shares = val_are_shares;
   TrainLoopHooks hooks;

@@ -18,22 +18,12 @@
 
 namespace img2cad::nn {
 
-struct TrainStructureOptions {
-  std::string train_data;  // dataset folder with a train split
-  std::string val_data;    // dataset folder with a val split
-  std::string work_dir = "runs/structure";
-  std::string out_dir = "models/structure";
+struct TrainStructureOptions : TrainRunOptions {
+  TrainStructureOptions() {
+    work_dir = "runs/structure";
+    out_dir = "models/structure";
+  }
   StructureModelConfig config;
-  uint64_t seed = 1;
-  int batch = 32;
-  int64_t steps = 6000;
-  double learning_rate = 1e-3;  // peak; linear warm-up, then cosine decay to 5%
-  int warmup = 300;
-  int checkpoint_every = 250;
-  int eval_every = 1000;
-  int val_samples = 60;  // greedy-decoded for the curve (5x as many at the end)
-  int train_limit = 0;   // > 0: use at most this many training samples (overfit checks)
-  std::string command;   // recorded in the card
 };
 
 // Errors: unreadable data (named), an empty split, or an unwritable WORK or OUT.
