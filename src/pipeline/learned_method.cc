@@ -163,19 +163,13 @@ class LearnedMethod final : public Method {
     std::vector<std::string> repairs;
     std::vector<std::string> symmetry;
     auto program = assembler_->model.Predict(crop.rgb, structure, kSamplingSteps, /*seed=*/0);
-    if (program.ok()) {
-      // Exact mirror pairs where the structure says reflect_x: sanitised first, so that every
-      // part has a frame and bounds.
-      std::vector<std::string> sanitised;
-      auto valid = RepairProgram(std::move(program).value(), &sanitised);
-      if (valid.ok()) {
-        repairs = std::move(sanitised);
-        program =
-            RepairProgram(program::EnforceReflectX(std::move(valid).value(), &symmetry), &repairs);
-      } else {
-        program = valid.status();
-      }
+    if (program.ok() && structure.symmetry == program::Symmetry::kReflectX) {
+      // Exact mirror pairs need every part's frame and bounds: repair what validation refuses
+      // first (no kernel: the final repair below builds once).
+      program = RepairProgram(std::move(program).value(), &repairs, 24, /*build=*/false);
+      if (program.ok()) program = program::EnforceReflectX(std::move(program).value(), &symmetry);
     }
+    if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
     e->details["assembler"] = {{"model", assembler_->dir},
                                {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
                                {"sampling_steps", kSamplingSteps},

@@ -219,7 +219,7 @@ bool RepairPart(program::Program* p, const Place& at, const std::string& why, in
 }  // namespace
 
 core::Result<program::Program> RepairProgram(program::Program p, std::vector<std::string>* repairs,
-                                             int max_rounds) {
+                                             int max_rounds, bool build) {
   IMG2CAD_CHECK_GE(max_rounds, 1);
   Sanitise(&p, repairs);
   std::string last_key;
@@ -229,6 +229,7 @@ core::Result<program::Program> RepairProgram(program::Program p, std::vector<std
     const auto errors = program::ValidateProgram(p, 1);
     core::Status problem = errors.empty() ? core::OkStatus() : errors.front();
     if (problem.ok()) {
+      if (!build) return p;
       auto model = cad::BuildModel(p);
       if (model.ok()) return p;
       problem = model.status();

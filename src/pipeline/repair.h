@@ -28,8 +28,10 @@ namespace img2cad::pipeline {
 // Errors: the program cannot be made to build within `max_rounds` (>= 1; the last problem,
 // placed).
 // `repairs` receives one line per repair ("parts[2].features[1]: dropped the cut (...)").
+// With `build` false, only validation errors are repaired (step 3 and the kernel are skipped):
+// enough for what needs frames and bounds, at no building cost.
 core::Result<program::Program> RepairProgram(program::Program program,
-                                             std::vector<std::string>* repairs,
-                                             int max_rounds = 24);
+                                             std::vector<std::string>* repairs, int max_rounds = 24,
+                                             bool build = true);
 
 }  // namespace img2cad::pipeline
