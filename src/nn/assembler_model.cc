@@ -105,7 +105,7 @@ std::array<double, kNumArgs> CanonicalArgs(const program::Command& c) {
 // One program (or structure) as token features for the network.
 struct Encoded {
   int category = 0;
-  std::vector<int64_t> type, disc, label, instance, position, feature, part;
+  std::vector<int64_t> type, disc, label, instance, position, feature;
   std::vector<int64_t> part_tokens;   // positions of the PART tokens
   std::vector<float> target, active;  // [L * kNumArgs], normalised targets (training only)
 };
@@ -118,15 +118,13 @@ core::Result<Encoded> Encode(const std::string& category,
   if (e.category < 0) {
     return core::Status(core::StatusCode::kInvalidArgument, "unknown category '" + category + "'");
   }
-  auto push = [&](int type, int disc, int label, int instance, int position, int feature,
-                  int part) {
+  auto push = [&](int type, int disc, int label, int instance, int position, int feature) {
     e.type.push_back(type);
     e.disc.push_back(disc);
     e.label.push_back(label);
     e.instance.push_back(std::min(instance, kMaxInstance - 1));
     e.position.push_back(std::min(position, kMaxPosition - 1));
     e.feature.push_back(std::min(feature, kMaxFeature - 1));
-    e.part.push_back(part);
   };
   for (size_t p = 0; p < parts.size(); ++p) {
     const int label = LabelId(e.category, parts[p].label);
@@ -136,7 +134,7 @@ core::Result<Encoded> Encode(const std::string& category,
                           "parts[" + std::to_string(p) + "]");
     }
     e.part_tokens.push_back(static_cast<int64_t>(e.type.size()));
-    push(kPartType, 0, label, parts[p].instance, 0, 0, static_cast<int>(p));
+    push(kPartType, 0, label, parts[p].instance, 0, 0);
     e.target.insert(e.target.end(), kNumArgs, 0.f);
     e.active.insert(e.active.end(), kNumArgs, 0.f);
     int feature = 0;
@@ -147,8 +145,7 @@ core::Result<Encoded> Encode(const std::string& category,
       if (c.type == CommandType::kArc) disc = 1 + (c.args[3] != 0);
       if (c.type == CommandType::kExtrude)
         disc = 3 + static_cast<int>(c.args[9]) * 4 + static_cast<int>(c.args[12]);
-      push(type, disc, label, parts[p].instance, static_cast<int>(i) + 1, feature,
-           static_cast<int>(p));
+      push(type, disc, label, parts[p].instance, static_cast<int>(i) + 1, feature);
       const auto args = CanonicalArgs(c);
       for (int k = 0; k < kNumArgs; ++k) {
         const bool on = Active(c, k);
@@ -164,7 +161,8 @@ core::Result<Encoded> Encode(const std::string& category,
   return e;
 }
 
-// Pre-norm layer: self-attention under `mask`, cross-attention to the image tokens, MLP.
+// Pre-norm layer: self-attention under `mask`, cross-attention to the image tokens, MLP. With
+// `rows` defined, x holds one row per part and row r reads image memory[rows[r]].
 struct AsmLayerImpl : torch::nn::Module {
   AsmLayerImpl(int d, int heads, int ff) {
     self_attn = register_module("self_attn", layers::Attention(d, heads));
@@ -175,10 +173,14 @@ struct AsmLayerImpl : torch::nn::Module {
     ff1 = register_module("ff1", torch::nn::Linear(d, ff));
     ff2 = register_module("ff2", torch::nn::Linear(ff, d));
   }
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& memory, const torch::Tensor& mask) {
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& memory, const torch::Tensor& mask,
+                        const torch::Tensor& rows) {
     auto h = n1(x);
     x = x + self_attn->Attend(h, self_attn->Keys(h), self_attn->Values(h), mask, 0);
-    x = x + cross_attn->Attend(n2(x), cross_attn->Keys(memory), cross_attn->Values(memory), {}, 0);
+    // Keys and values of each image once, then shared by all of its parts' rows.
+    auto keys = cross_attn->Keys(memory), values = cross_attn->Values(memory);
+    if (rows.defined()) keys = keys.index_select(0, rows), values = values.index_select(0, rows);
+    x = x + cross_attn->Attend(n2(x), keys, values, {}, 0);
     return x + ff2(torch::gelu(ff1(n3(x))));
   }
   layers::Attention self_attn{nullptr}, cross_attn{nullptr};
@@ -187,65 +189,80 @@ struct AsmLayerImpl : torch::nn::Module {
 };
 TORCH_MODULE(AsmLayer);
 
-// A padded batch of encoded sequences as tensors.
+// A batch of encoded sequences as tensors, packed one row per part: row r holds a part's PART
+// token and its commands, padded to the longest part. Per-part attention is then a short
+// attention within each row rather than a masked one over the whole program, and a batch that
+// mixes a 300-token cabinet with 60-token chairs pads parts, not programs.
 struct Batch {
-  torch::Tensor type, disc, label, instance, position, feature, category;  // [B, L] / [B]
-  torch::Tensor local_mask;      // [B, 1, L, L] additive: attention within the part only
-  torch::Tensor part_rows;       // flat indices b * L + position of every PART token
-  torch::Tensor part_slots;      // where each goes in the [B * P] part layout
+  torch::Tensor type, disc, label, instance, position, feature;  // [R, Lp]
+  torch::Tensor category;                                        // [B]
+  torch::Tensor row_sample;      // [R]: the batch item each row belongs to
+  torch::Tensor local_mask;      // [R, 1, 1, Lp] additive: the row's real tokens only
+  torch::Tensor part_slots;      // [R]: where each row's PART token goes in the [B * P] layout
   torch::Tensor global_mask;     // [B, 1, 1, P] additive: real parts only
-  torch::Tensor target, active;  // [B, L, kNumArgs]
-  int64_t parts = 0;             // P
+  torch::Tensor target, active;  // [R, Lp, kNumArgs]
+  int64_t batch = 0, parts = 0;  // B, P
 };
 
 Batch MakeBatch(const std::vector<const Encoded*>& items) {
   const int64_t b = static_cast<int64_t>(items.size());
-  int64_t len = 0, parts = 0;
+  int64_t rows = 0, len = 1, parts = 0;
   for (const Encoded* e : items) {
-    len = std::max<int64_t>(len, static_cast<int64_t>(e->type.size()));
-    parts = std::max<int64_t>(parts, static_cast<int64_t>(e->part_tokens.size()));
+    const int64_t n = static_cast<int64_t>(e->part_tokens.size());
+    rows += n;
+    parts = std::max(parts, n);
+    for (int64_t p = 0; p < n; ++p) {
+      const int64_t stop = p + 1 < n ? e->part_tokens[p + 1] : static_cast<int64_t>(e->type.size());
+      len = std::max(len, stop - e->part_tokens[p]);
+    }
   }
   Batch out;
+  out.batch = b;
   out.parts = parts;
-  auto fill = [&](std::vector<int64_t> Encoded::*field, int64_t pad) {
-    auto t = torch::full({b, len}, pad, torch::kLong);
-    auto a = t.accessor<int64_t, 2>();
-    for (int64_t i = 0; i < b; ++i)
-      for (size_t j = 0; j < (items[i]->*field).size(); ++j) a[i][j] = (items[i]->*field)[j];
-    return t;
-  };
-  out.type = fill(&Encoded::type, kPadType);
-  out.disc = fill(&Encoded::disc, 0);
-  out.label = fill(&Encoded::label, 0);
-  out.instance = fill(&Encoded::instance, 0);
-  out.position = fill(&Encoded::position, 0);
-  out.feature = fill(&Encoded::feature, 0);
-  const auto part = fill(&Encoded::part, -1);  // padding forms a "part" of its own
-  out.local_mask =
-      (part.unsqueeze(2) != part.unsqueeze(1)).to(torch::kFloat32).mul(kMaskedScore).unsqueeze(1);
-  std::vector<int64_t> cats, rows, slots;
+  out.type = torch::full({rows, len}, kPadType, torch::kLong);
+  out.disc = torch::zeros({rows, len}, torch::kLong);
+  out.label = torch::zeros({rows, len}, torch::kLong);
+  out.instance = torch::zeros({rows, len}, torch::kLong);
+  out.position = torch::zeros({rows, len}, torch::kLong);
+  out.feature = torch::zeros({rows, len}, torch::kLong);
+  out.target = torch::zeros({rows, len, kNumArgs});
+  out.active = torch::zeros({rows, len, kNumArgs});
+  auto mask = torch::full({rows, len}, kMaskedScore);
   auto global = torch::full({b, parts}, kMaskedScore);
+  std::vector<int64_t> cats, row_sample, slots;
+  auto ty = out.type.accessor<int64_t, 2>(), di = out.disc.accessor<int64_t, 2>(),
+       la = out.label.accessor<int64_t, 2>(), in = out.instance.accessor<int64_t, 2>(),
+       po = out.position.accessor<int64_t, 2>(), fe = out.feature.accessor<int64_t, 2>();
+  auto ma = mask.accessor<float, 2>();
+  auto ta = out.target.accessor<float, 3>(), ac = out.active.accessor<float, 3>();
+  int64_t r = 0;
   for (int64_t i = 0; i < b; ++i) {
-    cats.push_back(items[i]->category);
-    for (size_t p = 0; p < items[i]->part_tokens.size(); ++p) {
-      rows.push_back(i * len + items[i]->part_tokens[p]);
-      slots.push_back(i * parts + static_cast<int64_t>(p));
-      global[i][static_cast<int64_t>(p)] = 0.f;
+    const Encoded& e = *items[i];
+    cats.push_back(e.category);
+    const int64_t n = static_cast<int64_t>(e.part_tokens.size());
+    for (int64_t p = 0; p < n; ++p, ++r) {
+      row_sample.push_back(i);
+      slots.push_back(i * parts + p);
+      global[i][p] = 0.f;
+      const int64_t first = e.part_tokens[p];
+      const int64_t stop = p + 1 < n ? e.part_tokens[p + 1] : static_cast<int64_t>(e.type.size());
+      for (int64_t j = first; j < stop; ++j) {
+        const int64_t c = j - first;
+        ty[r][c] = e.type[j], di[r][c] = e.disc[j], la[r][c] = e.label[j];
+        in[r][c] = e.instance[j], po[r][c] = e.position[j], fe[r][c] = e.feature[j];
+        ma[r][c] = 0.f;
+        for (int k = 0; k < kNumArgs; ++k) {
+          ta[r][c][k] = e.target[j * kNumArgs + k];
+          ac[r][c][k] = e.active[j * kNumArgs + k];
+        }
+      }
     }
   }
   out.category = torch::tensor(cats, torch::kLong);
-  out.part_rows = torch::tensor(rows, torch::kLong);
+  out.row_sample = torch::tensor(row_sample, torch::kLong);
   out.part_slots = torch::tensor(slots, torch::kLong);
+  out.local_mask = mask.view({rows, 1, 1, len});
   out.global_mask = global.view({b, 1, 1, parts});
-  out.target = torch::zeros({b, len, kNumArgs});
-  out.active = torch::zeros({b, len, kNumArgs});
-  for (int64_t i = 0; i < b; ++i) {
-    const int64_t n = static_cast<int64_t>(items[i]->type.size());
-    out.target[i].slice(0, 0, n).copy_(
-        torch::from_blob(const_cast<float*>(items[i]->target.data()), {n, kNumArgs}));
-    out.active[i].slice(0, 0, n).copy_(
-        torch::from_blob(const_cast<float*>(items[i]->active.data()), {n, kNumArgs}));
-  }
   return out;
 }
 
@@ -273,38 +290,42 @@ struct AssemblerNetImpl : torch::nn::Module {
       time1 = register_module("time1", torch::nn::Linear(32, d));
       time2 = register_module("time2", torch::nn::Linear(d, d));
     }
+    if (c.camera_head) camera = register_module("camera", torch::nn::Linear(d, 3));
     const int64_t n = static_cast<int64_t>(NumCategories()) * kNumCommandTypes * kNumArgs;
     arg_mean = register_buffer("arg_mean", torch::zeros({n}, torch::kFloat64));
     arg_std = register_buffer("arg_std", torch::ones({n}, torch::kFloat64));
   }
   int PerArg() const { return config.head == AssemblerHead::kGmFlow ? 2 * config.mixture + 1 : 1; }
 
-  // -> [B, L, kNumArgs, PerArg()]: each token's outputs for its own command type.
+  // -> [R, Lp, kNumArgs, PerArg()]: each token's outputs for its own command type, in the
+  // batch's packed layout; `noisy` is [R, Lp, kNumArgs] and `t` [B] (kGmFlow only).
   torch::Tensor forward(const torch::Tensor& memory, const Batch& batch, const torch::Tensor& noisy,
                         const torch::Tensor& t) {
+    const auto& rows = batch.row_sample;
     auto x = type_emb(batch.type) + disc_emb(batch.disc) + label_emb(batch.label) +
              instance_emb(batch.instance) + position_emb(batch.position) +
-             feature_emb(batch.feature) + category_emb(batch.category).unsqueeze(1);
+             feature_emb(batch.feature) +
+             category_emb(batch.category).index_select(0, rows).unsqueeze(1);
     if (noisy_in) {
       // Sinusoidal features of t, then an MLP, added to every token with the noisy arguments.
       auto freqs = torch::exp(torch::arange(16, torch::kFloat32) * (-std::log(1000.0) / 16));
       auto angles = t.unsqueeze(1) * 1000.0 * freqs.unsqueeze(0);  // [B, 16]
       auto temb = time2(torch::silu(time1(torch::cat({angles.sin(), angles.cos()}, 1))));
-      x = x + noisy_in(noisy) + temb.unsqueeze(1);
+      x = x + noisy_in(noisy) + temb.index_select(0, rows).unsqueeze(1);
     }
-    for (auto& l : *local1) x = l->as<AsmLayer>()->forward(x, memory, batch.local_mask);
-    if (batch.part_rows.numel() > 0) {
-      const int64_t b = x.size(0), len = x.size(1), d = x.size(2);
-      auto flat = x.reshape({b * len, d});
-      auto parts = torch::zeros({b * batch.parts, d})
-                       .index_copy(0, batch.part_slots, flat.index_select(0, batch.part_rows))
-                       .view({b, batch.parts, d});
-      for (auto& l : *global) parts = l->as<AsmLayer>()->forward(parts, memory, batch.global_mask);
-      flat = flat.index_copy(0, batch.part_rows,
-                             parts.reshape({b * batch.parts, d}).index_select(0, batch.part_slots));
-      x = flat.view({b, len, d});
+    for (auto& l : *local1) x = l->as<AsmLayer>()->forward(x, memory, batch.local_mask, rows);
+    if (global->size() > 0) {
+      // The PART tokens (position 0 of every row) attend across the parts of their program.
+      const int64_t d = x.size(2);
+      auto parts = torch::zeros({batch.batch * batch.parts, d})
+                       .index_copy(0, batch.part_slots, x.select(1, 0))
+                       .view({batch.batch, batch.parts, d});
+      for (auto& l : *global)
+        parts = l->as<AsmLayer>()->forward(parts, memory, batch.global_mask, {});
+      auto heads = parts.reshape({batch.batch * batch.parts, d}).index_select(0, batch.part_slots);
+      x = torch::cat({heads.unsqueeze(1), x.slice(1, 1)}, 1);
     }
-    for (auto& l : *local2) x = l->as<AsmLayer>()->forward(x, memory, batch.local_mask);
+    for (auto& l : *local2) x = l->as<AsmLayer>()->forward(x, memory, batch.local_mask, rows);
     auto out = head(norm(x)).view({x.size(0), x.size(1), kNumCommandTypes, kNumArgs, PerArg()});
     // PART and padding tokens predict nothing; they read slot 0 and are masked out later.
     auto type = batch.type.clamp_max(kNumCommandTypes - 1);
@@ -318,7 +339,8 @@ struct AssemblerNetImpl : torch::nn::Module {
       instance_emb{nullptr}, position_emb{nullptr}, feature_emb{nullptr}, category_emb{nullptr};
   torch::nn::ModuleList local1, global, local2;
   torch::nn::LayerNorm norm{nullptr};
-  torch::nn::Linear head{nullptr}, noisy_in{nullptr}, time1{nullptr}, time2{nullptr};
+  torch::nn::Linear head{nullptr}, noisy_in{nullptr}, time1{nullptr}, time2{nullptr},
+      camera{nullptr};
   torch::Tensor arg_mean, arg_std;
 };
 TORCH_MODULE(AssemblerNet);
@@ -460,9 +482,9 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
       auto out = net->forward(memory, b, {}, {}).squeeze(-1);
       loss = ((out - b.target).pow(2) * b.active).sum() / active_count;
     } else {
-      const auto t = torch::rand({b.target.size(0)});
+      const auto t = torch::rand({b.batch});
       const auto noise = torch::randn_like(b.target) * b.active;
-      const auto tt = t.view({-1, 1, 1});
+      const auto tt = t.index_select(0, b.row_sample).view({-1, 1, 1});
       const auto noisy = (1 - tt) * b.target + tt * noise;
       const auto velocity = noise - b.target;
       const Mixture m = SplitMixture(net->forward(memory, b, noisy, t), config().mixture);
@@ -470,6 +492,26 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
       const auto log_prob = torch::logsumexp(
           m.log_weights - 0.5 * z.pow(2) - m.log_sigma - 0.5 * std::log(2 * M_PI), -1);
       loss = -(log_prob * b.active).sum() / active_count;
+    }
+    if (net->camera) {
+      // cos and sin of the azimuth and elevation / 30°, from the pooled image token.
+      std::vector<int64_t> with_view;
+      std::vector<float> targets;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!batch[i].view) continue;
+        const double az = batch[i].view->azimuth_deg * M_PI / 180;
+        with_view.push_back(static_cast<int64_t>(i));
+        targets.insert(targets.end(),
+                       {static_cast<float>(std::cos(az)), static_cast<float>(std::sin(az)),
+                        static_cast<float>(batch[i].view->elevation_deg / 30)});
+      }
+      if (!with_view.empty()) {
+        const auto rows = torch::tensor(with_view, torch::kLong);
+        const auto pred = net->camera(memory.select(1, 0).index_select(0, rows));
+        const auto target =
+            torch::from_blob(targets.data(), {static_cast<int64_t>(with_view.size()), 3}).clone();
+        loss = loss + (pred - target).pow(2).sum(1).mean();
+      }
     }
     impl_->optimizer->zero_grad();
     loss.backward();
@@ -484,7 +526,8 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
 
 core::Result<program::Program> AssemblerModel::Predict(const image::Image& crop,
                                                        const program::Structure& structure,
-                                                       int sampling_steps, uint64_t seed) const {
+                                                       int sampling_steps, uint64_t seed,
+                                                       std::optional<AssemblerView>* view) const {
   using core::Status;
   using core::StatusCode;
   if (crop.empty()) return Status(StatusCode::kInvalidArgument, "empty image");
@@ -494,7 +537,8 @@ core::Result<program::Program> AssemblerModel::Predict(const image::Image& crop,
   const ArgStats stats = impl_->Stats();
   auto skeleton = program::SkeletonTokens(structure);
   IMG2CAD_ASSIGN_OR_RETURN(Encoded e, Encode(structure.category, skeleton, stats, false));
-  std::vector<float> values;  // normalised, [L * kNumArgs]
+  std::vector<float> values;  // normalised, [parts, row_len, kNumArgs]
+  int64_t row_len = 0;
   try {
     const core::ThreadLease lease = core::ReserveThreads(0);
     torch::set_num_threads(lease.count());
@@ -503,16 +547,24 @@ core::Result<program::Program> AssemblerModel::Predict(const image::Image& crop,
     net->eval();
     const Batch b = MakeBatch({&e});
     const auto memory = net->encoder(layers::ImageTensor(crop, config().image_size).unsqueeze(0));
+    if (view && net->camera) {
+      const auto c = net->camera(memory.select(1, 0)).contiguous();
+      const float* v = c.data_ptr<float>();
+      const double az = std::atan2(v[1], v[0]) * 180 / M_PI;
+      *view = AssemblerView{az < 0 ? az + 360 : az, v[2] * 30.0};
+    }
     torch::Tensor x;
     if (config().head == AssemblerHead::kRegression) {
       x = net->forward(memory, b, {}, {}).squeeze(-1);
     } else {
       core::Rng rng(seed);
-      x = torch::empty_like(b.active);
+      x = torch::zeros_like(b.active);
       auto xa = x.accessor<float, 3>();
-      for (int64_t i = 0; i < x.size(1); ++i)
-        for (int k = 0; k < kNumArgs; ++k) xa[0][i][k] = static_cast<float>(rng.Normal());
-      x = x * b.active;
+      const auto aa = b.active.accessor<float, 3>();
+      for (int64_t r = 0; r < x.size(0); ++r)  // in token order, one draw per active argument
+        for (int64_t i = 0; i < x.size(1); ++i)
+          for (int k = 0; k < kNumArgs; ++k)
+            if (aa[r][i][k] > 0) xa[r][i][k] = static_cast<float>(rng.Normal());
       for (int s = 0; s < sampling_steps; ++s) {
         const double t = 1.0 - static_cast<double>(s) / sampling_steps;
         const double dt = 1.0 / sampling_steps;
@@ -524,27 +576,27 @@ core::Result<program::Program> AssemblerModel::Predict(const image::Image& crop,
     }
     x = x.contiguous();
     values.assign(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+    row_len = x.size(1);
   } catch (const c10::Error& err) {
     return Status(StatusCode::kInternal,
                   std::string("stage 2 failed: ") + err.what_without_backtrace());
   }
   // Back to millimetres and degrees, into the skeleton's continuous slots.
-  size_t row = 0;
-  for (auto& part : skeleton) {
-    ++row;  // the PART token
-    for (auto& c : part.commands) {
+  for (size_t p = 0; p < skeleton.size(); ++p) {
+    int64_t token = static_cast<int64_t>(p) * row_len + 1;  // after the part's PART token
+    for (auto& c : skeleton[p].commands) {
       const int type = static_cast<int>(c.type);
       for (int k = 0; k < kNumArgs; ++k) {
         if (!Active(c, k)) continue;
         const int s = StatIndex(e.category, type, k);
-        c.args[k] = values[row * kNumArgs + k] * stats.stddev[s] + stats.mean[s];
+        c.args[k] = values[token * kNumArgs + k] * stats.stddev[s] + stats.mean[s];
       }
       if (c.type == CommandType::kExtrude) {
         V3 n{c.args[3], c.args[4], c.args[5]}, xd{c.args[6], c.args[7], c.args[8]};
         Orthonormalise(&n, &xd);
         for (int k = 0; k < 3; ++k) c.args[3 + k] = n[k], c.args[6 + k] = xd[k];
       }
-      ++row;
+      ++token;
     }
   }
   return program::FromTokens(structure.category, structure.symmetry, skeleton);
@@ -568,7 +620,8 @@ core::Status AssemblerModel::Save(const std::string& dir, const std::string& car
                  {"global_layers", c.global_layers},
                  {"ff", c.ff},
                  {"head", AssemblerHeadName(c.head)},
-                 {"mixture", c.mixture}};
+                 {"mixture", c.mixture},
+                 {"camera_head", c.camera_head}};
   j["parameters"] = num_parameters();
   j["normalisation"] =
       "per category, command type and argument: mean and standard deviation over "
@@ -598,6 +651,7 @@ core::Result<AssemblerModel> AssemblerModel::Load(const std::string& dir) {
     c.global_layers = cj.at("global_layers").get<int>();
     c.ff = cj.at("ff").get<int>();
     c.mixture = cj.at("mixture").get<int>();
+    c.camera_head = cj.value("camera_head", false);
     if (!ParseAssemblerHead(cj.at("head").get<std::string>(), &c.head))
       return bad("config.head", "unknown head");
   } catch (const nlohmann::json::exception&) {

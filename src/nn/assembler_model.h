@@ -11,7 +11,8 @@
 // built like stage 1's. Per-command-type heads give the continuous arguments, normalised per
 // category and argument (z-scores from the training programs, kept in the weights and the card).
 // Plane poses are learnt as vectors (origin, unit normal, unit x direction), re-orthonormalised
-// on output.
+// on output. A camera head on the encoder's pooled token estimates the view the photo was taken
+// from (azimuth as its cosine and sine, elevation), so that previews match the photo.
 //
 // Two heads, both kept for the ablation:
 //  - kRegression: the arguments directly (L2 loss on the normalised values);
@@ -25,6 +26,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,13 +52,23 @@ struct AssemblerConfig {
   int ff = 512;
   AssemblerHead head = AssemblerHead::kGmFlow;
   int mixture = 4;  // K, Gaussian components per argument (kGmFlow)
+  bool camera_head = true;
   bool operator==(const AssemblerConfig&) const = default;
 };
 
-// A training example: the object crop and the true program (its structure and numbers).
+// The camera's view of the object in degrees (DESIGN §3: azimuth 0 looks at the front from -y,
+// growing toward +x; elevation above the horizon).
+struct AssemblerView {
+  double azimuth_deg = 0;
+  double elevation_deg = 0;
+};
+
+// A training example: the object crop, the true program (its structure and numbers) and, when
+// known, the view it was rendered from (trains the camera head).
 struct AssemblerExample {
   image::Image crop;
   const program::Program* program = nullptr;
+  std::optional<AssemblerView> view;
 };
 
 // Per category, command type and argument: the mean and standard deviation of the continuous
@@ -88,14 +100,18 @@ class AssemblerModel {
   // The numbers for `structure` seen in `crop` (any size; resized). `sampling_steps` Euler steps
   // for kGmFlow (ignored by kRegression); `seed` draws the starting noise, so a call is
   // deterministic. The result has exactly `structure`, and its planes have unit, orthogonal
-  // normal and x directions; it is not validated or repaired. Errors: kInvalidArgument for an
-  // empty image, an empty structure, an unknown category or label, or sampling_steps < 1.
+  // normal and x directions; it is not validated or repaired. With `view` given and a camera
+  // head in the model, *view receives the estimated camera view (azimuth in [0, 360)); without a
+  // camera head it is left alone. Errors: kInvalidArgument for an empty image, an empty
+  // structure, an unknown category or label, or sampling_steps < 1.
   core::Result<program::Program> Predict(const image::Image& crop,
                                          const program::Structure& structure,
-                                         int sampling_steps = 8, uint64_t seed = 0) const;
+                                         int sampling_steps = 8, uint64_t seed = 0,
+                                         std::optional<AssemblerView>* view = nullptr) const;
 
   // One AdamW step on `batch`; returns the loss (mean over the arguments: squared error for
-  // kRegression, negative log likelihood for kGmFlow). Errors: kInvalidArgument for an example
+  // kRegression, negative log likelihood for kGmFlow; plus the camera head's squared error over
+  // the examples with a view). Errors: kInvalidArgument for an example
   // without a program or with an unknown category or label; kInternal when libtorch fails.
   core::Result<double> TrainStep(const std::vector<AssemblerExample>& batch, double learning_rate);
 

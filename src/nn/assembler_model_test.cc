@@ -46,8 +46,9 @@ ArgStats Stats() {
   return ComputeArgStats(ptrs);
 }
 
-// Three plainly different pictures, one per example program.
+// Three plainly different pictures, one per example program, each with its own camera view.
 std::vector<AssemblerExample> Fixture() {
+  const AssemblerView views[] = {{30, 20}, {200, 10}, {300, 35}};
   std::vector<AssemblerExample> out;
   for (int k = 0; k < 3; ++k) {
     image::Image img(32, 32, 3, 200);
@@ -55,7 +56,7 @@ std::vector<AssemblerExample> Fixture() {
       for (int x = 0; x < 32; ++x)
         if (k == 0 ? x < 12 : k == 1 ? y < 12 : (x / 4 + y / 4) % 2 == 0)
           for (int c = 0; c < 3; ++c) img.at(x, y, c) = static_cast<uint8_t>(30 + 60 * c);
-    out.push_back({img, &Examples()[k]});
+    out.push_back({img, &Examples()[k], views[k]});
   }
   return out;
 }
@@ -102,7 +103,8 @@ TEST(AssemblerModelTest, StatisticsNormaliseEachArgument) {
 class HeadTest : public ::testing::TestWithParam<AssemblerHead> {};
 
 // Both heads learn the fixture: given the image and the true structure, they give back the
-// numbers of each example far better than the examples' own spread.
+// numbers of each example far better than the examples' own spread, and the camera head the
+// view of each picture.
 TEST_P(HeadTest, OverfitsATinyFixture) {
   // The flow head learns a distribution, not a point, and needs more steps (about 13 s).
   const int kSteps = GetParam() == AssemblerHead::kGmFlow ? 500 : 300;
@@ -118,8 +120,13 @@ TEST_P(HeadTest, OverfitsATinyFixture) {
   EXPECT_LT(last, first);
   for (const auto& e : data) {
     const auto structure = program::StructureOf(*e.program);
-    auto pred = model.Predict(e.crop, structure, 8, 3);
+    std::optional<AssemblerView> view;
+    auto pred = model.Predict(e.crop, structure, 8, 3, &view);
     ASSERT_TRUE(pred.ok()) << pred.status().ToString();
+    ASSERT_TRUE(view.has_value());
+    const double daz = std::fmod(std::abs(view->azimuth_deg - e.view->azimuth_deg), 360.0);
+    EXPECT_LT(std::min(daz, 360 - daz), 15) << e.program->category;
+    EXPECT_NEAR(view->elevation_deg, e.view->elevation_deg, 5) << e.program->category;
     EXPECT_EQ(program::StructureOf(*pred), structure);
     EXPECT_LT(MeanArgError(*pred, *e.program), 0.2 * ArgScale())
         << e.program->category << " with " << AssemblerHeadName(GetParam());

@@ -50,6 +50,8 @@ core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::strin
     s.photo = std::move(img).value();
     s.tokens = std::move(tokens).value();
     s.program = std::move(program).value();
+    if (e.camera)
+      s.view_deg = std::array<double, 2>{e.camera->azimuth_deg, e.camera->elevation_deg};
   });
   std::vector<StructureSample> out;
   out.reserve(samples.size());

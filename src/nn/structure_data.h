@@ -3,6 +3,8 @@
 // border model, a square crop with an 8% margin), plus training-time augmentation.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@ struct StructureSample {
   image::Foreground foreground;  // found once at load time, as predict finds it
   std::vector<int> tokens;       // the structure's token sequence (program/structure_tokens.h)
   program::Program program;      // the ground truth (stage 2's targets)
+  // The render's camera, when the manifest records it (stage 2's camera head).
+  std::optional<std::array<double, 2>> view_deg;  // azimuth, elevation
 };
 
 struct LoadReport {

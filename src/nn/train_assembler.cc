@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/rng.h"
 #include "nn/structure_data.h"
@@ -79,17 +80,31 @@ core::Status TrainAssembler(const TrainAssemblerOptions& o,
     std::vector<AssemblerExample> batch;
     for (size_t idx : indices) {
       core::Rng aug(core::MixSeed(core::MixSeed(o.seed, static_cast<uint64_t>(step)), idx));
-      batch.push_back({SampleCrop(train[idx], o.config.image_size, &aug), &train[idx].program});
+      const StructureSample& s = train[idx];
+      std::optional<AssemblerView> view;
+      if (s.view_deg) view = AssemblerView{(*s.view_deg)[0], (*s.view_deg)[1]};
+      batch.push_back({SampleCrop(s, o.config.image_size, &aug), &s.program, view});
     }
     return model.TrainStep(batch, lr);
   };
+  // The final validation also measures the camera head: mean azimuth and elevation errors.
+  double view_az = 0, view_el = 0;
+  int view_n = 0;
   auto validate = [&](bool final) {
     const size_t count = std::min(val.size(), static_cast<size_t>(final ? 5 : 1) * o.val_samples);
     double mm = 0, deg = 0;
     int n = 0;
+    view_az = view_el = 0, view_n = 0;
     for (size_t i = 0; i < count; ++i) {
+      std::optional<AssemblerView> view;
       auto pred = model.Predict(SampleCrop(val[i], o.config.image_size, nullptr),
-                                program::StructureOf(val[i].program), o.sampling_steps, i);
+                                program::StructureOf(val[i].program), o.sampling_steps, i, &view);
+      if (view && val[i].view_deg) {
+        const double d = std::fmod(std::abs(view->azimuth_deg - (*val[i].view_deg)[0]), 360.0);
+        view_az += std::min(d, 360 - d);
+        view_el += std::abs(view->elevation_deg - (*val[i].view_deg)[1]);
+        ++view_n;
+      }
       if (!pred.ok()) continue;
       const auto e = ArgumentErrors(val[i].program, *pred);
       if (e[0] < 0) continue;
@@ -104,6 +119,10 @@ core::Status TrainAssembler(const TrainAssemblerOptions& o,
                             {"mean_abs_error_mm", run.result.final_val[0]},
                             {"mean_normal_angle_deg", run.result.final_val[1]},
                             {"sampling_steps", o.sampling_steps}};
+  if (view_n > 0) {
+    run.card["validation"]["camera_azimuth_error_deg"] = view_az / view_n;
+    run.card["validation"]["camera_elevation_error_deg"] = view_el / view_n;
+  }
   return model.Save(o.out_dir, run.card.dump());
 }
 
