@@ -212,6 +212,42 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   const auto stage2 = Metrics(dir_ / "report_assembler")["overall"]["stage2"];
   EXPECT_EQ(stage2["assembler"].get<int>() + stage2["fallbacks"].get<int>(), 12) << stage2.dump();
   EXPECT_LE(stage2["repaired"].get<int>(), stage2["assembler"].get<int>());
+
+  // The oracle-structure row: stage 2 on the true structures (and here without mirroring), so the
+  // structure metrics are exact; the camera head gives every result a view.
+  const fs::path oracle = dir_ / "pred_oracle";
+  ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
+                       " --method oracle-structure --no-symmetry --sampling-steps 2 --threads 2 "
+                       "--assembler-model " +
+                       model + " --index " + Index() + " -o " + oracle.string(),
+                   &err),
+            0)
+      << err;
+  const auto oracle_summary =
+      nlohmann::json::parse(ReadFile((oracle / "summary.json").string()).value());
+  EXPECT_EQ(oracle_summary["method"], "oracle-structure");
+  for (const auto& r : oracle_summary["results"]) {
+    EXPECT_EQ(r["status"], "ok");
+    EXPECT_FALSE(r["camera"].is_null()) << r.dump();
+    if (r["details"]["stage2"] == "assembler") {
+      EXPECT_EQ(r["details"]["assembler"]["symmetry_enforced"], false);
+      EXPECT_EQ(r["details"]["assembler"]["sampling_steps"], 2);
+    }
+  }
+  ASSERT_EQ(RunCli("eval --data " + (dir_ / "test").string() + " --pred " + oracle.string() +
+                       " --out " + (dir_ / "report_oracle").string(),
+                   &err),
+            0)
+      << err;
+  EXPECT_EQ(Metrics(dir_ / "report_oracle")["overall"]["structure_exact"].get<double>(), 1.0);
+  // A photo has no true structure: that input fails with a message naming it.
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  EXPECT_EQ(RunCli("predict " + photo + " --method oracle-structure --assembler-model " + model +
+                       " --index " + Index() + " -o " + (dir_ / "o_oracle").string(),
+                   &err),
+            3);
+  EXPECT_EQ(RunCli("predict " + photo + " --sampling-steps 0 -o " + (dir_ / "o_s0").string()), 2);
+
   EXPECT_EQ(RunCli("predict x.png --method learned --assembler-model /nonexistent -o " +
                        (dir_ / "o3").string(),
                    &err),

@@ -30,6 +30,11 @@ inline constexpr char kExitCodesHelp[] =
 // Prints "img2cad: error: FILE: PLACE: MESSAGE" on stderr and returns kExitFailure.
 int Fail(const core::Status& s);
 
+// The global -q/--quiet, set by main before a command runs: commands then print no progress and
+// no closing summary, only errors, warnings and the output asked for (labels, check --json).
+void SetQuiet(bool quiet);
+bool Quiet();
+
 // Reads a program from a file, or from standard input when `path` is "-".
 core::Result<program::Program> LoadProgram(const std::string& path);
 
@@ -38,7 +43,6 @@ struct BuildArgs {
   std::string out_dir;
   std::string formats = "step,glb,stl,obj";
   bool json = false;
-  bool quiet = false;
   bool strict = false;
   cad::TessellationOptions mesh;
 };
@@ -79,7 +83,7 @@ int RunBuild(const BuildArgs& a);
 int RunCheck(const CheckArgs& a);
 int RunRender(const RenderArgs& a);
 int RunLabels(const std::string& category, bool json);
-int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet);
+int RunSynth(pipeline::SynthOptions o, const std::string& split);
 int RunIndex(const IndexArgs& a);
 int RunPredict(PredictArgs a);
 int RunEval(const pipeline::EvalOptions& o);

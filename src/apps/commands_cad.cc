@@ -44,7 +44,7 @@ int RunBuild(const BuildArgs& a) {
   if (!files.ok()) return Fail(files.status());
   if (a.json) {
     std::fputs(cad::ModelSummaryJson(*model, *files).c_str(), stdout);
-  } else if (!a.quiet) {
+  } else if (!Quiet()) {
     std::printf("%s: %zu parts, %.6g mm³, valid\n", model->program().category.c_str(),
                 model->NumParts(), model->TotalVolume());
     for (const auto& f : *files) std::printf("wrote %s\n", f.c_str());
@@ -80,6 +80,7 @@ int RunCheck(const CheckArgs& a) {
                    canonical.parts[i].instance);
     }
   }
+  if (Quiet() && !a.json) return kExitOk;
   const program::Structure s = program::StructureOf(*program);
   std::fputs(a.json ? program::StructureToJson(s).c_str() : program::StructureToText(s).c_str(),
              stdout);

@@ -34,15 +34,19 @@ class Progress {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (first_ < 0) first_ = done;  // resumed samples do not count toward the rate
     const double rate = secs > 0 ? (done - first_) / secs : 0;
+    const int eta = rate > 0 ? static_cast<int>((total - done) / rate + 0.5) : 0;
+    char eta_text[32] = "";
+    if (rate > 0 && done < total)
+      std::snprintf(eta_text, sizeof(eta_text), " ETA %dm%02ds", eta / 60, eta % 60);
     if (tty_) {
       const int width = 30, filled = total ? width * done / total : width;
-      std::fprintf(stderr, "\r%s [%s%s] %d/%d %.1f/s ", what_.c_str(),
+      std::fprintf(stderr, "\r%s [%s%s] %d/%d %.1f/s%s   ", what_.c_str(),
                    std::string(filled, '=').c_str(), std::string(width - filled, ' ').c_str(), done,
-                   total, rate);
+                   total, rate, eta_text);
       if (done == total) std::fprintf(stderr, "\n");
     } else if (total > 0 && (done * 10 / total > last_decile_ || done == total)) {
       last_decile_ = done * 10 / total;
-      std::fprintf(stderr, "%s: %d/%d (%.1f/s)\n", what_.c_str(), done, total, rate);
+      std::fprintf(stderr, "%s: %d/%d (%.1f/s)%s\n", what_.c_str(), done, total, rate, eta_text);
     }
   }
 
@@ -55,7 +59,8 @@ class Progress {
 
 }  // namespace
 
-int RunSynth(pipeline::SynthOptions o, const std::string& split, bool quiet) {
+int RunSynth(pipeline::SynthOptions o, const std::string& split) {
+  const bool quiet = Quiet();
   if (!split.empty()) {
     uint64_t first;
     if (!dataset::SplitFirstSeed(split, &first)) {
@@ -107,7 +112,9 @@ int RunIndex(const IndexArgs& a) {
   const std::string json = (std::filesystem::path(a.out_dir) / "model.json").string();
   if (auto s = core::WriteFileAtomic(out.Stage(json), *card); !s.ok()) return Fail(s);
   if (auto s = out.Commit(); !s.ok()) return Fail(s);
-  std::fprintf(stderr, "index: %zu entries, %d failed\n", index->size(), report.failed);
+  if (!Quiet() || report.failed) {
+    std::fprintf(stderr, "index: %zu entries, %d failed\n", index->size(), report.failed);
+  }
   return report.failed ? kExitPartial : kExitOk;
 }
 
@@ -168,6 +175,10 @@ int RunPredict(PredictArgs a) {
     return Fail(method.status());
   }
   a.options.out_dir = a.out_dir;
+  // A bar for batches of more than a few inputs.
+  Progress bar("predict");
+  if (!Quiet() && inputs.size() > 4)
+    a.options.progress = [&](int done, int total) { bar.Update(done, total); };
   auto results = pipeline::PredictAll(inputs, **method, a.options);
   if (!results.ok()) return Fail(results.status());
   int failed = 0;
@@ -177,14 +188,17 @@ int RunPredict(PredictArgs a) {
       std::fprintf(stderr, "img2cad: error: %s\n", r.error.c_str());
     }
   }
-  std::fprintf(stderr, "predict: %zu inputs, %zu succeeded, %d failed; see %s/summary.json\n",
-               results->size(), results->size() - failed, failed, a.out_dir.c_str());
+  if (!Quiet() || failed) {
+    std::fprintf(stderr, "predict: %zu inputs, %zu succeeded, %d failed; see %s/summary.json\n",
+                 results->size(), results->size() - failed, failed, a.out_dir.c_str());
+  }
   return failed ? kExitPartial : kExitOk;
 }
 
 int RunEval(const pipeline::EvalOptions& o) {
   auto s = pipeline::Evaluate(o);
   if (!s.ok()) return Fail(s.status());
+  if (Quiet()) return kExitOk;
   std::printf(
       "eval: %d samples, %d valid, %d missing, %d invalid; CD paper mean %.4f, field mean %.3f; "
       "report in %s/report.md\n",

@@ -17,14 +17,16 @@ int RunTraining(const char* what, const Options& o, Train train,
                 const std::function<std::string(const nn::TrainProgress&)>& val_text) {
   const bool tty = isatty(fileno(stderr));
   auto status = train(o, [&](const nn::TrainProgress& p) {
+    if (Quiet()) return;
     std::fprintf(stderr, "%strain %s: step %lld/%lld  loss %.4f  %.1f samples/s  ETA %.0f min%s",
                  tty ? "\r" : "", what, static_cast<long long>(p.step),
                  static_cast<long long>(p.steps), p.loss, p.samples_per_s, p.eta_s / 60,
                  p.val[0] >= 0 ? val_text(p).c_str() : "");
     std::fprintf(stderr, tty ? "   " : "\n");
   });
-  if (tty) std::fprintf(stderr, "\n");
+  if (tty && !Quiet()) std::fprintf(stderr, "\n");
   if (!status.ok()) return Fail(status);
+  if (Quiet()) return kExitOk;
   std::fprintf(stderr, "train %s: model written to %s (curve: %s/curve.png)\n", what,
                o.out_dir.c_str(), o.work_dir.c_str());
   return kExitOk;

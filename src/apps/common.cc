@@ -7,6 +7,13 @@
 
 namespace img2cad::apps {
 
+namespace {
+bool quiet_flag = false;
+}  // namespace
+
+void SetQuiet(bool quiet) { quiet_flag = quiet; }
+bool Quiet() { return quiet_flag; }
+
 int Fail(const core::Status& s) {
   std::fprintf(stderr, "img2cad: error: %s\n", s.ToString().c_str());
   return kExitFailure;

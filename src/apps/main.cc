@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   app.add_option("--models", models_root,
                  "folder of trained models (default: IMG2CAD_MODELS, or models/ beside the "
                  "binary or in the working directory)");
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet,
+               "print no progress or closing summary, only errors, warnings and asked-for output "
+               "(any command; may follow it)");
   // One thread budget for the process (core/parallel.h); a command's --threads sets it.
   int threads = core::ThreadBudget();
   auto threads_option = [&](CLI::App* cmd) {
@@ -47,7 +51,6 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   build_cmd->add_flag("--json", build.json,
                       "print a JSON summary: per-part volume, bounds, validity");
-  build_cmd->add_flag("-q,--quiet", build.quiet, "print nothing on success");
   build_cmd->add_flag("--strict", build.strict,
                       "run the self-interference check (BRepAlgoAPI_Check) on every part, not only "
                       "on parts made with booleans");
@@ -104,7 +107,6 @@ int main(int argc, char** argv) {
 
   pipeline::SynthOptions synth_options;
   std::string synth_split;
-  bool synth_quiet = false;
   CLI::App* synth_cmd = app.add_subcommand(
       "synth", "Generate a synthetic dataset: programs, rendered photos and a manifest.");
   synth_cmd->add_option("--category", synth_options.category, "chair, table or storage")
@@ -126,7 +128,6 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(8, 4096));
   threads_option(synth_cmd);
   synth_cmd->add_flag("--maps", synth_options.maps, "also write mask, depth and part-id maps");
-  synth_cmd->add_flag("-q,--quiet", synth_quiet, "no progress or summary unless something failed");
   synth_cmd->footer(
       "Writes DIR/manifest.jsonl, DIR/programs/ID.json and DIR/images/ID.png. The same arguments\n"
       "give identical files; rerunning over an existing DIR makes only the missing samples.\n" +
@@ -176,6 +177,14 @@ int main(int argc, char** argv) {
       ->add_option("--category", predict_args.method_config.category,
                    "the category for --structure-text (default: from the part names, else stage 1)")
       ->check(CLI::IsMember(program::Categories()));
+  predict_cmd
+      ->add_option("--sampling-steps", predict_args.method_config.sampling_steps,
+                   "stage 2's Euler steps (Gaussian-mixture flow head)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  predict_cmd->add_flag(
+      "--no-symmetry", [&](int64_t) { predict_args.method_config.symmetry = false; },
+      "stage 2: leave reflect_x structures as predicted, without exact mirroring (ablation)");
   predict_cmd->add_option("--index", predict_args.method_config.retrieval_index,
                           "retrieval index (default: MODELS/retrieval/index.bin)");
   predict_cmd->add_option(
@@ -183,6 +192,9 @@ int main(int argc, char** argv) {
       "predict a dataset's images instead: DATASET/manifest.jsonl, into OUT/<id>/");
   predict_cmd->add_option("--split", predict_args.split, "with --manifest: only this split");
   threads_option(predict_cmd);
+  predict_cmd->add_flag("--overwrite", predict_args.options.overwrite,
+                        "replace earlier predictions in OUT (else a folder that holds some is "
+                        "refused)");
   predict_cmd
       ->add_option("--preview-size", predict_args.options.preview_size, "preview.png size, pixels")
       ->capture_default_str()
@@ -254,7 +266,8 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd->add_option("--limit", o.train_limit,
-                    "use at most this many training samples (overfit checks)");
+                    "use at most this many training samples: an even share of each category, "
+                    "the first in manifest order (smaller runs, overfit checks)");
     threads_option(cmd);
     cmd->footer(kExitCodesHelp);
   };
@@ -296,12 +309,13 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   core::SetModelsRoot(models_root);
+  SetQuiet(quiet);
   core::SetThreadBudget(threads);
   synth_options.threads = predict_args.options.threads = eval_options.threads = threads;
   if (*build_cmd) return RunBuild(build);
   if (*check_cmd) return RunCheck(check);
   if (*labels_cmd) return RunLabels(labels_category, labels_json);
-  if (*synth_cmd) return RunSynth(synth_options, synth_split, synth_quiet);
+  if (*synth_cmd) return RunSynth(synth_options, synth_split);
   if (*predict_cmd) {
     const auto& mc = predict_args.method_config;
     if ((!mc.structure_file.empty() || !mc.structure_text_file.empty() || !mc.category.empty()) &&

@@ -14,7 +14,8 @@
 //   "retrieval-category"        else the nearest retrieval sample of the predicted category: the
 //                               program's structure then differs from stage 1's.
 // Stage 1's own structure is written as structure.json beside the program, and `eval` scores the
-// structure metrics from it.
+// structure metrics from it. The oracle-structure method is the same with stage 1 replaced by the
+// dataset's true structure.
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -43,7 +44,6 @@ namespace {
 
 constexpr int kBeam = 3;
 constexpr uint64_t kGeneratorScan = 400;
-constexpr int kSamplingSteps = 8;
 
 struct Assembler {
   nn::AssemblerModel model;
@@ -60,24 +60,29 @@ struct GivenStructure {
 class LearnedMethod final : public Method {
  public:
   LearnedMethod(nn::StructureModel model, std::string model_dir, std::optional<Assembler> assembler,
-                std::optional<GivenStructure> given, retrieval::Index index)
+                std::optional<GivenStructure> given, retrieval::Index index,
+                const MethodConfig& config, bool oracle)
       : model_(std::move(model)),
         model_dir_(std::move(model_dir)),
         assembler_(std::move(assembler)),
         given_(std::move(given)),
-        index_(std::move(index)) {
+        index_(std::move(index)),
+        sampling_steps_(config.sampling_steps),
+        symmetry_(config.symmetry),
+        oracle_(oracle) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
     for (size_t i = 0; i < index_.size(); ++i) {
       auto p = program::ParseProgram(index_.entries()[i].program_json);
       if (p.ok()) by_key_.emplace(program::StructureKey(program::StructureOf(*p)), i);
     }
   }
-  std::string name() const override { return "learned"; }
+  std::string name() const override { return oracle_ ? "oracle-structure" : "learned"; }
   // Decoding only reads the weights; each worker's decode reserves its torch threads from the
   // process budget, so parallel inputs run with one torch thread each.
   bool thread_safe() const override { return true; }
 
   core::Result<Estimate> Run(const MethodInput& in) const override {
+    if (oracle_) return FromTrueStructure(in);
     if (given_ && given_->structure) return FromStructure(in, *given_->structure, Estimate{});
     const image::Crop crop = in.object->Crop(model_.config().image_size);
     IMG2CAD_ASSIGN_OR_RETURN(auto hyps, model_.Decode(crop.rgb, kBeam));
@@ -109,6 +114,21 @@ class LearnedMethod final : public Method {
   }
 
  private:
+  core::Result<Estimate> FromTrueStructure(const MethodInput& in) const {
+    if (in.sample == nullptr) {
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "the oracle-structure method needs dataset inputs (--manifest)", "",
+                          in.image_path);
+    }
+    IMG2CAD_ASSIGN_OR_RETURN(program::Program truth,
+                             program::ReadProgramFile(in.sample->program_path));
+    Estimate e;
+    e.category = truth.category;
+    e.confidence = 1;  // the structure is known, not guessed
+    e.details["structure_given"] = in.sample->program_path;
+    return FromStructure(in, program::StructureOf(truth), std::move(e));
+  }
+
   // Stage 2 (or its placeholder) for `structure`.
   core::Result<Estimate> FromStructure(const MethodInput& in, const program::Structure& structure,
                                        Estimate e) const {
@@ -162,8 +182,11 @@ class LearnedMethod final : public Method {
     const image::Crop crop = object.Crop(assembler_->model.config().image_size);
     std::vector<std::string> repairs;
     std::vector<std::string> symmetry;
-    auto program = assembler_->model.Predict(crop.rgb, structure, kSamplingSteps, /*seed=*/0);
-    if (program.ok() && structure.symmetry == program::Symmetry::kReflectX) {
+    std::optional<nn::AssemblerView> view;
+    auto program =
+        assembler_->model.Predict(crop.rgb, structure, sampling_steps_, /*seed=*/0, &view);
+    if (view) e->camera = ViewEstimate{view->azimuth_deg, view->elevation_deg};
+    if (program.ok() && symmetry_ && structure.symmetry == program::Symmetry::kReflectX) {
       // Exact mirror pairs need every part's frame and bounds: repair what validation refuses
       // first (no kernel: the final repair below builds once).
       program = RepairProgram(std::move(program).value(), &repairs, 24, /*build=*/false);
@@ -172,7 +195,8 @@ class LearnedMethod final : public Method {
     if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
     e->details["assembler"] = {{"model", assembler_->dir},
                                {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
-                               {"sampling_steps", kSamplingSteps},
+                               {"sampling_steps", sampling_steps_},
+                               {"symmetry_enforced", symmetry_},
                                {"symmetry", symmetry},
                                {"repairs", repairs}};
     return program;
@@ -193,11 +217,16 @@ class LearnedMethod final : public Method {
   std::optional<GivenStructure> given_;
   retrieval::Index index_;
   std::multimap<std::string, size_t> by_key_;
+  int sampling_steps_;
+  bool symmetry_;
+  bool oracle_;
 };
 
-}  // namespace
-
-core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& config) {
+core::Result<std::unique_ptr<Method>> MakeLearned(const MethodConfig& config, bool oracle) {
+  if (config.sampling_steps < 1) {
+    return core::Status(core::StatusCode::kInvalidArgument, "must be at least 1",
+                        "--sampling-steps");
+  }
   std::string dir = config.structure_model;
   if (dir.empty()) {
     IMG2CAD_ASSIGN_OR_RETURN(std::string card, core::FindModelFile("structure", "model.json"));
@@ -240,8 +269,19 @@ core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& conf
       given = GivenStructure{config.structure_text_file, std::nullopt, std::move(text)};
     }
   }
-  return std::unique_ptr<Method>(std::make_unique<LearnedMethod>(
-      std::move(model), dir, std::move(assembler), std::move(given), std::move(index)));
+  return std::unique_ptr<Method>(
+      std::make_unique<LearnedMethod>(std::move(model), dir, std::move(assembler), std::move(given),
+                                      std::move(index), config, oracle));
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& config) {
+  return MakeLearned(config, /*oracle=*/false);
+}
+
+core::Result<std::unique_ptr<Method>> MakeOracleStructureMethod(const MethodConfig& config) {
+  return MakeLearned(config, /*oracle=*/true);
 }
 
 }  // namespace internal

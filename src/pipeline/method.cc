@@ -18,9 +18,14 @@ const std::vector<Registration>& Registry() {
       {{"retrieval", "the nearest rendered training sample (models/retrieval/index.bin)"},
        &internal::MakeRetrievalMethod},
       {{"learned",
-        "stage 1 network reads the structure (models/structure); numbers from the retrieval "
-        "sample or generated program with that structure until stage 2 lands"},
+        "stage 1 network reads the structure (models/structure), stage 2 network fills in its "
+        "numbers (models/assembler; without it, those of a retrieval sample or generated "
+        "program with that structure)"},
        &internal::MakeLearnedMethod},
+      {{"oracle-structure",
+        "stage 2 on the dataset's true structure, for --manifest inputs: the learned method "
+        "with a perfect stage 1"},
+       &internal::MakeOracleStructureMethod},
       {{"ground-truth",
         "the dataset's own program, for --manifest inputs: the evaluation's noise floor"},
        &internal::MakeGroundTruthMethod},

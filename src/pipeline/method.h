@@ -9,6 +9,8 @@
 //                 fills in the numbers, repaired until they build; a placeholder stage 2 when no
 //                 assembler model is present (learned_method.cc)
 //   ground-truth  the dataset's own program (inputs from a manifest only): the noise floor
+//   oracle-structure  stage 2 on the dataset's true structure (manifest inputs only): what
+//                 stage 2 reaches when stage 1 is perfect
 // Method-specific facts (the retrieved sample, a beam's log-probabilities) go in `details`, which
 // `predict` writes to summary.json beside the common fields.
 #pragma once
@@ -75,6 +77,10 @@ struct MethodConfig {
   std::string structure_file;
   std::string structure_text_file;
   std::string category;
+  // learned: stage 2's Euler steps (Gaussian-mixture flow head) and whether reflect_x structures
+  // are made exactly mirror-symmetric (off only for the ablation).
+  int sampling_steps = 8;
+  bool symmetry = true;
 };
 
 struct MethodInfo {

@@ -25,11 +25,13 @@ image::Image Photo(int w, int h) {
 TEST(MethodRegistryTest, KnowsItsMethodsAndRefusesOthers) {
   std::vector<std::string> names;
   for (const auto& m : RegisteredMethods()) names.push_back(m.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"retrieval", "learned", "ground-truth"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"retrieval", "learned", "oracle-structure", "ground-truth"}));
   auto bad = CreateMethod("magic", {});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), core::StatusCode::kNotFound);
-  EXPECT_NE(bad.status().message().find("retrieval, learned, ground-truth"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("retrieval, learned, oracle-structure, ground-truth"),
+            std::string::npos);
 }
 
 TEST(FindObjectTest, FindsTheBoxAndRefusesTinyPhotos) {

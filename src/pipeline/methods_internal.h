@@ -10,5 +10,6 @@ namespace img2cad::pipeline::internal {
 core::Result<std::unique_ptr<Method>> MakeRetrievalMethod(const MethodConfig& config);
 core::Result<std::unique_ptr<Method>> MakeGroundTruthMethod(const MethodConfig& config);
 core::Result<std::unique_ptr<Method>> MakeLearnedMethod(const MethodConfig& config);
+core::Result<std::unique_ptr<Method>> MakeOracleStructureMethod(const MethodConfig& config);
 
 }  // namespace img2cad::pipeline::internal

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "cad/export.h"
@@ -131,20 +132,66 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   return j;
 }
 
+// Earlier predictions in OUT: the folders of its summary.json and of this batch's names.
+core::Status ClearEarlierOutput(const std::vector<PredictInput>& inputs, const PredictOptions& o) {
+  const fs::path out(o.out_dir);
+  std::error_code ec;
+  if (!fs::is_directory(out, ec)) return core::OkStatus();
+  std::vector<fs::path> stale;
+  const fs::path summary = out / "summary.json";
+  if (fs::exists(summary, ec)) {
+    stale.push_back(summary);
+    auto text = core::ReadFile(summary.string());
+    if (text.ok()) {
+      const auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+      if (j.is_object() && j.contains("results") && j["results"].is_array()) {
+        for (const auto& r : j["results"]) {
+          const std::string name = r.is_object() ? r.value("name", "") : "";
+          // Only plain names: a hand-edited summary must not reach outside OUT.
+          if (!name.empty() && fs::path(name).filename() == name) stale.push_back(out / name);
+        }
+      }
+    }
+  }
+  for (const auto& in : inputs)
+    if (fs::exists(out / in.name, ec)) stale.push_back(out / in.name);
+  if (stale.empty()) return core::OkStatus();
+  if (!o.overwrite) {
+    return core::Status(core::StatusCode::kInvalidArgument,
+                        "already holds predictions (" + stale.front().filename().string() +
+                            "); choose another folder or pass --overwrite",
+                        "", o.out_dir);
+  }
+  for (const auto& p : stale) {
+    fs::remove_all(p, ec);
+    if (ec) {
+      return core::Status(core::StatusCode::kIo, "cannot remove: " + ec.message(), "", p.string());
+    }
+  }
+  return core::OkStatus();
+}
+
 }  // namespace
 
 core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictInput>& inputs,
                                                      const Method& method,
                                                      const PredictOptions& o) {
+  IMG2CAD_RETURN_IF_ERROR(ClearEarlierOutput(inputs, o));
   core::AtomicOutputs out;
   IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(o.out_dir));
   std::vector<PredictOutcome> results(inputs.size());
   const int workers = method.thread_safe() ? o.threads : 1;
   std::vector<std::unique_ptr<render::Renderer>> renderers(core::MaxWorkers(workers));
+  std::mutex progress_mutex;
+  int done = 0;
   core::ParallelFor(inputs.size(), workers, [&](size_t i, int worker) {
     auto& renderer = renderers[worker];
     if (!renderer) renderer = std::make_unique<render::Renderer>();
     results[i] = PredictOne(inputs[i], method, o, renderer.get());
+    if (o.progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      o.progress(++done, static_cast<int>(inputs.size()));
+    }
   });
 
   nlohmann::ordered_json summary;

@@ -2,6 +2,7 @@
 // build the program, write the exports and a preview, and summarise the batch.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct PredictOptions {
   std::vector<std::string> warnings;
   int preview_size = 256;
   int threads = 2;  // at most this many inputs at once, within the process budget
+  // Replace the predictions already in OUT: the folders its summary.json lists and those this
+  // batch writes are removed first, so that OUT holds exactly what the new summary.json says.
+  bool overwrite = false;
+  // Called after each input with (inputs done, inputs in all), one call at a time.
+  std::function<void(int, int)> progress;
 };
 
 // Milliseconds spent in each stage of one input.
@@ -53,7 +59,8 @@ struct PredictOutcome {
 // with the method's own facts under "details". A failing input (unreadable image, a method
 // error) is recorded with its error and the rest go on. The preview is drawn from the estimated
 // camera, or from azimuth 30, elevation 20 when the method gives none. Errors: kIo when OUT or the
-// summary cannot be written.
+// summary cannot be written or cleared; kInvalidArgument (naming OUT) when OUT already holds a
+// summary.json or a folder this batch would write, unless options.overwrite.
 core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictInput>& inputs,
                                                      const Method& method,
                                                      const PredictOptions& options);
