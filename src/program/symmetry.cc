@@ -95,9 +95,12 @@ void AlignLineLoops(const Part& target, Part* candidate) {
     for (size_t k = 0; k < loops.size() && k < target.features[j].sketch.loops.size(); ++k) {
       Loop& loop = loops[k];
       const Loop& want = target.features[j].sketch.loops[k];
-      const bool lines = std::all_of(
-          loop.begin(), loop.end(), [](const Curve& c) { return std::holds_alternative<Line>(c); });
-      if (!lines || loop.size() != want.size() || loop.size() < 3) continue;
+      // Both loops must be lines only: a repair may have turned one side's arcs into lines.
+      auto lines = [](const Loop& l) {
+        return std::all_of(l.begin(), l.end(),
+                           [](const Curve& c) { return std::holds_alternative<Line>(c); });
+      };
+      if (!lines(loop) || !lines(want) || loop.size() != want.size() || loop.size() < 3) continue;
       std::vector<Vec2> pts;
       for (const Curve& c : loop) pts.push_back(std::get<Line>(c).to);
       std::vector<Vec2> reversed;

@@ -83,6 +83,28 @@ TEST(SymmetryTest, ASymmetricProgramIsUnchangedAndABrokenOneIsMadeExact) {
   }
 }
 
+// A repair may turn one side's arcs into lines: the pair no longer has the same layout, and the
+// left part is copied rather than aligned point by point (which once read an arc as a line).
+TEST(SymmetryTest, APairWithArcsOnOneSideOnlyIsCopied) {
+  Program table = Example("table");
+  size_t left = table.parts.size();
+  for (size_t i = 0; i < table.parts.size(); ++i) {
+    const auto& loops = table.parts[i].features[0].sketch.loops;
+    if (table.parts[i].label == "leg" && ApproxPartBounds(table.parts[i]).Center()[0] < 0 &&
+        loops[0].size() >= 3 && std::holds_alternative<Line>(loops[0][0]))
+      left = i;
+  }
+  ASSERT_LT(left, table.parts.size()) << "the example table needs a left leg with a line loop";
+  Curve& first = table.parts[left].features[0].sketch.loops[0][0];
+  first = Arc{std::get<Line>(first).to, 10, true};
+  std::vector<std::string> notes;
+  const Program fixed = EnforceReflectX(table, &notes);
+  EXPECT_TRUE(Validate(fixed).ok());
+  bool copied = false;
+  for (const auto& n : notes) copied |= n.find("(left copied)") != std::string::npos;
+  EXPECT_TRUE(copied);
+}
+
 TEST(SymmetryTest, OtherLabelsAreLeftAlone) {
   Program p = Example("table");
   p.symmetry = Symmetry::kNone;
