@@ -41,18 +41,21 @@ core::Status WriteCurve(const std::string& path, const std::vector<std::vector<d
                 green[3] = {30, 150, 60};
   if (rows.empty()) return image::WritePng(path, img);
   const double max_step = std::max(1.0, rows.back()[0]);
+  // Log scale for a positive loss; a negative log-likelihood (the flow head's) goes below zero,
+  // so then the scale is linear.
+  bool positive = true;
+  for (const auto& r : rows) positive &= r[2] > 0;
+  auto scaled = [&](double loss) { return positive ? std::log10(loss) : loss; };
   double lo = 1e9, hi = -1e9;
-  for (const auto& r : rows)
-    if (r[2] > 0) lo = std::min(lo, std::log10(r[2])), hi = std::max(hi, std::log10(r[2]));
+  for (const auto& r : rows) lo = std::min(lo, scaled(r[2])), hi = std::max(hi, scaled(r[2]));
   if (hi <= lo) hi = lo + 1;
   const int top0 = pad, top1 = h / 2 - pad / 2, bot0 = h / 2 + pad / 2, bot1 = h - pad;
   for (int y : {top0, top1, bot0, bot1}) line(pad, y, w - pad, y, grey);
   auto px = [&](double step) { return pad + static_cast<int>((w - 2 * pad) * step / max_step); };
   int lx = -1, ly = -1;
   for (const auto& r : rows) {
-    if (r[2] <= 0) continue;
     const int x = px(r[0]);
-    const int y = top1 - static_cast<int>((top1 - top0) * (std::log10(r[2]) - lo) / (hi - lo));
+    const int y = top1 - static_cast<int>((top1 - top0) * (scaled(r[2]) - lo) / (hi - lo));
     if (lx >= 0) line(lx, ly, x, y, blue);
     lx = x, ly = y;
   }
