@@ -7,6 +7,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
 #include "cad/export.h"
 #include "core/file_io.h"
 #include "core/json_format.h"
@@ -104,6 +106,13 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
 
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
 
+// The most resident memory this process has used so far, MB.
+double PeakResidentMb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;  // Linux reports kilobytes
+}
+
 nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   nlohmann::ordered_json j = {
       {"name", r.name}, {"input", r.image_path}, {"status", r.ok ? "ok" : "failed"}};
@@ -180,6 +189,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   core::AtomicOutputs out;
   IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(o.out_dir));
   std::vector<PredictOutcome> results(inputs.size());
+  std::vector<nlohmann::ordered_json> items(inputs.size());
   const int workers = method.thread_safe() ? o.threads : 1;
   std::vector<std::unique_ptr<render::Renderer>> renderers(core::MaxWorkers(workers));
   std::mutex progress_mutex;
@@ -188,6 +198,10 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     auto& renderer = renderers[worker];
     if (!renderer) renderer = std::make_unique<render::Renderer>();
     results[i] = PredictOne(inputs[i], method, o, renderer.get());
+    items[i] = ResultJson(results[i]);
+    // Written to OUT/<name>/ already; keeping thousands of programs would grow a long batch.
+    results[i].estimate.program = program::Program();
+    results[i].estimate.structure.reset();
     if (o.progress) {
       std::lock_guard<std::mutex> lock(progress_mutex);
       o.progress(++done, static_cast<int>(inputs.size()));
@@ -196,11 +210,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
 
   nlohmann::ordered_json summary;
   int ok = 0;
-  nlohmann::ordered_json items = nlohmann::ordered_json::array();
-  for (const auto& r : results) {
-    ok += r.ok;
-    items.push_back(ResultJson(r));
-  }
+  for (const auto& r : results) ok += r.ok;
   summary["method"] = method.name();
   summary["program_version"] = core::kVersion;
   summary["segmenter"] = SegmenterName(o.find.segmenter);
@@ -208,6 +218,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["inputs"] = inputs.size();
   summary["succeeded"] = ok;
   summary["failed"] = static_cast<int>(inputs.size()) - ok;
+  summary["peak_rss_mb"] = Round(PeakResidentMb(), 10);
   summary["results"] = items;
   IMG2CAD_RETURN_IF_ERROR(core::WriteFileAtomic((fs::path(o.out_dir) / "summary.json").string(),
                                                 core::FormatJson(summary)));

@@ -44,7 +44,9 @@ struct PredictOutcome {
   std::string image_path;
   bool ok = false;
   std::string error;
-  Estimate estimate;        // valid when ok
+  // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
+  // released, so that a long batch does not grow with them.
+  Estimate estimate;
   std::string mask_source;  // where the object mask came from (ObjectImage::mask_source)
   StageTimes ms;
 };
@@ -53,9 +55,9 @@ struct PredictOutcome {
 // preview.png, mask.png: the object mask used, at the photo's resolution) and writes
 // OUT/summary.json:
 //   {"method", "program_version", "segmenter", "warnings", "inputs", "succeeded", "failed",
-//    "results": [{"name", "input", "status" ("ok"|"failed"), "error" | "category",
-//    "confidence", "camera", "mask" (given|alpha|isnet|border|none), "details", "files"},
-//    "timing_ms"}]}
+//    "peak_rss_mb" (the process's peak resident memory, MB), "results": [{"name", "input", "status"
+//    ("ok"|"failed"), "error" | "category", "confidence", "camera", "mask"
+//    (given|alpha|isnet|border|none), "details", "files"}, "timing_ms"}]}
 // with the method's own facts under "details". A failing input (unreadable image, a method
 // error) is recorded with its error and the rest go on. The preview is drawn from the estimated
 // camera, or from azimuth 30, elevation 20 when the method gives none. Errors: kIo when OUT or the
