@@ -3,7 +3,9 @@
 
 They are for looking and testing only (never training; never copied into the repository). The
 true category comes from each set's manifest or file names; images outside chair/table/storage
-(sofas, beds, a lamp) are listed but not scored.
+(sofas, beds, a lamp) are listed, and counted as flagged when their status is uncertain or
+no_object. In-scope images are tallied as right and confident, honest (uncertain or no_object) or
+wrong and confident.
 
     scripts/realworld_categories.py METHOD [REALWORLD_DIR] [OUT_DIR]
 
@@ -52,32 +54,51 @@ def main():
         paths = [p for s, p, _ in images if s == name]
         sub = os.path.join(out_dir, name)
         extra = os.environ.get("IMG2CAD_PREDICT_ARGS", "").split()
-        subprocess.run(["build/img2cad", "predict", "--method", method, "-o", sub] + extra + paths,
-                       check=False)
+        subprocess.run(["build/img2cad", "-q", "predict", "--method", method, "--overwrite", "-o",
+                        sub] + extra + paths, check=False)
         with open(os.path.join(sub, "summary.json")) as f:
             for r in json.load(f)["results"]:
                 results[r["input"]] = r
     table = {}
+    out_of_scope = {"n": 0, "flagged": 0}
     for name, path, truth in images:
         r = results.get(path, {})
-        got = r.get("category") if r.get("status") == "ok" else "failed"
+        status = r.get("status", "failed")
+        got = r.get("category") if status in ("ok", "uncertain") else status
         if truth is None:
-            print("out of scope: %s -> %s" % (os.path.relpath(path, root), got))
+            flagged = status in ("uncertain", "no_object")
+            out_of_scope["n"] += 1
+            out_of_scope["flagged"] += flagged
+            print("out of scope: %s -> %s (%s)" % (os.path.relpath(path, root), got, status))
             continue
-        row = table.setdefault(name, {"n": 0, "right": 0, "got": {}})
+        row = table.setdefault(name, {"n": 0, "right": 0, "right_ok": 0, "honest": 0,
+                                      "wrong_ok": 0, "got": {}})
         row["n"] += 1
         row["right"] += got == truth
+        row["right_ok"] += status == "ok" and got == truth
+        row["honest"] += status in ("uncertain", "no_object")
+        row["wrong_ok"] += status == "ok" and got != truth
         key = truth + "->" + str(got)
         row["got"][key] = row["got"].get(key, 0) + 1
-    total_n = sum(r["n"] for r in table.values())
-    total_right = sum(r["right"] for r in table.values())
-    print("| set | images | category right | true -> predicted |")
-    print("|---|---|---|---|")
+    # "Honest" answers are uncertain or no_object; the goal is that every in-scope image is either
+    # right or honest, so "wrong, confident" should be zero.
+    print("| set | images | category right | right, confident | uncertain or no object | "
+          "wrong, confident | true -> predicted |")
+    print("|---|---|---|---|---|---|---|")
+    total = {"n": 0, "right": 0, "right_ok": 0, "honest": 0, "wrong_ok": 0}
     for name, row in sorted(table.items()):
+        for k in total:
+            total[k] += row[k]
         pairs = ", ".join("%s %d" % (k, v) for k, v in sorted(row["got"].items()))
-        print("| %s | %d | %d (%.0f%%) | %s |" % (name, row["n"], row["right"],
-                                               100.0 * row["right"] / row["n"], pairs))
-    print("| all | %d | %d (%.0f%%) | |" % (total_n, total_right, 100.0 * total_right / total_n))
+        print("| %s | %d | %d (%.0f%%) | %d | %d | %d | %s |" % (
+            name, row["n"], row["right"], 100.0 * row["right"] / row["n"], row["right_ok"],
+            row["honest"], row["wrong_ok"], pairs))
+    print("| all | %d | %d (%.0f%%) | %d | %d | %d | |" % (
+        total["n"], total["right"], 100.0 * total["right"] / total["n"], total["right_ok"],
+        total["honest"], total["wrong_ok"]))
+    if out_of_scope["n"]:
+        print("out of scope: %d images, %d flagged uncertain or no_object" % (
+            out_of_scope["n"], out_of_scope["flagged"]))
 
 
 if __name__ == "__main__":

@@ -101,6 +101,38 @@ TEST_F(PredictEvalTest, PredictHandlesEveryKindOfImageAndReportsBrokenOnes) {
   EXPECT_TRUE(summary["results"][0]["timing_ms"].contains("build"));
 }
 
+TEST_F(PredictEvalTest, ABlankPhotoIsNoObjectAndAnUnsureAnswerIsUncertain) {
+  const fs::path in = dir_ / "inputs_status";
+  fs::create_directories(in);
+  ASSERT_TRUE(
+      img2cad::image::WritePng((in / "blank.png").string(), img2cad::image::Image(200, 150, 3, 90))
+          .ok());
+  const std::string photo = (dir_ / "test" / "images" / "table_01100001.png").string();
+  const fs::path out = dir_ / "pred_status";
+  std::string err;
+  EXPECT_EQ(RunCli("predict " + (in / "blank.png").string() + " " + photo + " --index " + Index() +
+                       " --min-confidence 1 -o " + out.string(),
+                   &err),
+            3);
+  EXPECT_NE(err.find("blank.png: no object found"), std::string::npos) << err;
+  EXPECT_NE(err.find("1 no object"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(out / "blank"));
+  const auto summary = nlohmann::json::parse(ReadFile((out / "summary.json").string()).value());
+  EXPECT_EQ(summary["min_confidence"], 1.0);
+  EXPECT_EQ(summary["no_object"], 1);
+  EXPECT_EQ(summary["failed"], 0);
+  EXPECT_EQ(summary["results"][0]["status"], "no_object");
+  const auto& table = summary["results"][1];
+  EXPECT_EQ(table["status"], table["confidence"] < 1.0 ? "uncertain" : "ok") << table;
+  EXPECT_TRUE(table["mask_found"]);
+  EXPECT_TRUE(fs::exists(out / "table_01100001" / "model.step"));
+  // Without a threshold the same answer is ok and the exit code clean.
+  EXPECT_EQ(RunCli("predict " + photo + " --index " + Index() + " --min-confidence 0 -o " +
+                   (dir_ / "pred_status0").string()),
+            0);
+  EXPECT_EQ(RunCli("predict " + photo + " --min-confidence 1.5 -o " + (dir_ / "o15").string()), 2);
+}
+
 TEST_F(PredictEvalTest, MissingOrCorruptIndexIsAClearError) {
   std::string err;
   EXPECT_EQ(
@@ -135,8 +167,8 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
 
   const fs::path out = dir_ / "pred_learned";
   ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
-                       " --method learned --threads 2 --structure-model " + model + " --index " +
-                       Index() + " -o " + out.string(),
+                       " --method learned --threads 2 --min-confidence 0 --structure-model " +
+                       model + " --index " + Index() + " -o " + out.string(),
                    &err),
             0)
       << err;
@@ -190,8 +222,8 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   // program that builds, from the assembler (repaired) or a counted fallback.
   const fs::path out = dir_ / "pred_assembler";
   ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
-                       " --method learned --threads 2 --assembler-model " + model + " --index " +
-                       Index() + " -o " + out.string(),
+                       " --method learned --threads 2 --min-confidence 0 --assembler-model " +
+                       model + " --index " + Index() + " -o " + out.string(),
                    &err),
             0)
       << err;

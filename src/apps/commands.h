@@ -21,11 +21,11 @@ namespace img2cad::apps {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // invalid input, geometry or i/o error
 inline constexpr int kExitUsage = 2;    // unknown command or option, bad option value
-inline constexpr int kExitPartial = 3;  // a batch finished with some failed items
+inline constexpr int kExitPartial = 3;  // a batch finished with some failed (or no_object) items
 
 inline constexpr char kExitCodesHelp[] =
     "Exit codes: 0 success, 1 failure (invalid input, geometry or i/o error), 2 usage error,\n"
-    "3 batch finished with some failed items.";
+    "3 batch finished with some failed items (predict: failed or no_object inputs).";
 
 // Prints "img2cad: error: FILE: PLACE: MESSAGE" on stderr and returns kExitFailure.
 int Fail(const core::Status& s);

@@ -181,18 +181,22 @@ int RunPredict(PredictArgs a) {
     a.options.progress = [&](int done, int total) { bar.Update(done, total); };
   auto results = pipeline::PredictAll(inputs, **method, a.options);
   if (!results.ok()) return Fail(results.status());
-  int failed = 0;
+  int count[4] = {0, 0, 0, 0};  // by PredictStatus
   for (const auto& r : *results) {
-    if (!r.ok) {
-      ++failed;
+    ++count[static_cast<int>(r.status)];
+    if (r.status == pipeline::PredictStatus::kFailed)
       std::fprintf(stderr, "img2cad: error: %s\n", r.error.c_str());
-    }
+    if (r.status == pipeline::PredictStatus::kNoObject)
+      std::fprintf(stderr, "img2cad: %s\n", r.error.c_str());
   }
-  if (!Quiet() || failed) {
-    std::fprintf(stderr, "predict: %zu inputs, %zu succeeded, %d failed; see %s/summary.json\n",
-                 results->size(), results->size() - failed, failed, a.out_dir.c_str());
+  const int without_model = count[2] + count[3];
+  if (!Quiet() || without_model) {
+    std::fprintf(stderr,
+                 "predict: %zu inputs: %d ok, %d uncertain, %d no object, %d failed; see "
+                 "%s/summary.json\n",
+                 results->size(), count[0], count[1], count[2], count[3], a.out_dir.c_str());
   }
-  return failed ? kExitPartial : kExitOk;
+  return without_model ? kExitPartial : kExitOk;
 }
 
 int RunEval(const pipeline::EvalOptions& o) {

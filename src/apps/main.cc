@@ -196,14 +196,20 @@ int main(int argc, char** argv) {
                         "replace earlier predictions in OUT (else a folder that holds some is "
                         "refused)");
   predict_cmd
+      ->add_option("--min-confidence", predict_args.options.min_confidence,
+                   "below this confidence a result is 'uncertain' (and 'no_object' when no "
+                   "object was found in the photo); default: the method's own threshold")
+      ->check(CLI::Range(0.0, 1.0));
+  predict_cmd
       ->add_option("--preview-size", predict_args.options.preview_size, "preview.png size, pixels")
       ->capture_default_str()
       ->check(CLI::Range(16, 4096));
   predict_cmd->footer(
       "Writes OUT/<stem>/program.json, model.step, model.glb, model.stl, model.obj, preview.png "
       "and\n"
-      "OUT/summary.json (status and per-stage timing of every input). An unreadable input is\n"
-      "reported and skipped. " +
+      "OUT/summary.json (status and per-stage timing of every input). Each input's status is\n"
+      "ok, uncertain (a model, but the method's confidence is below the threshold), no_object\n"
+      "(nothing found: no files) or failed (an unreadable input, reported and skipped). " +
       std::string(kExitCodesHelp));
 
   IndexArgs index_args;

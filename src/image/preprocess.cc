@@ -167,4 +167,23 @@ Crop CropToObject(const Image& img, const Foreground& fg, int size, double margi
   return out;
 }
 
+double DetailLevel(const Image& img) {
+  if (img.empty()) return 0;
+  const double scale = std::min(1.0, 256.0 / std::max(img.width, img.height));
+  const Image small =
+      scale < 1 ? Resize(img, std::max(1, static_cast<int>(std::lround(img.width * scale))),
+                         std::max(1, static_cast<int>(std::lround(img.height * scale))))
+                : img;
+  const Image grey = ConvertChannels(small, 1);
+  double sum = 0;
+  int64_t n = 0;
+  for (int y = 0; y < grey.height; ++y)
+    for (int x = 0; x < grey.width; ++x) {
+      const int v = grey.at(x, y, 0);
+      if (x + 1 < grey.width) sum += std::abs(v - grey.at(x + 1, y, 0)), ++n;
+      if (y + 1 < grey.height) sum += std::abs(v - grey.at(x, y + 1, 0)), ++n;
+    }
+  return n ? sum / n : 0;
+}
+
 }  // namespace img2cad::image

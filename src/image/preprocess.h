@@ -35,4 +35,10 @@ struct Crop {
 };
 Crop CropToObject(const Image& img, const Foreground& fg, int size, double margin = 0.08);
 
+// How much there is to see in an image: the mean absolute difference between neighbouring
+// pixels' luminance (0-255 scale), measured with the longer side reduced to at most 256 pixels so
+// that resolution and sensor noise matter little. 0 for a uniform image; a blank wall or an empty
+// page scores below about 1, photos of objects several units. 0 for an empty image.
+double DetailLevel(const Image& img);
+
 }  // namespace img2cad::image

@@ -47,6 +47,18 @@ TEST(PreprocessTest, FallsBackToTheWholeImage) {
   EXPECT_TRUE(grey.found);
 }
 
+TEST(PreprocessTest, DetailLevelSeparatesABlankImageFromAnObject) {
+  Image blank(400, 300, 3, 128);
+  EXPECT_EQ(DetailLevel(blank), 0);
+  EXPECT_EQ(DetailLevel(Image()), 0);
+  Image boxes = blank;  // a few dark boxes: edges to see
+  for (int b = 0; b < 6; ++b)
+    for (int y = 40; y < 260; ++y)
+      for (int x = 20 + 60 * b; x < 50 + 60 * b; ++x)
+        for (int c = 0; c < 3; ++c) boxes.at(x, y, c) = 20;
+  EXPECT_GT(DetailLevel(boxes), 1.0);
+}
+
 TEST(PreprocessTest, CropCentresTheObject) {
   const Image img = Scene(300, 100, 200, 10, 260, 90, 3);
   const Crop c = CropToObject(img, FindForeground(img), 64);

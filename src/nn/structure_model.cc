@@ -277,6 +277,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
     program::StructureGrammar grammar;
     std::vector<int> tokens;
     double log_prob = 0;
+    double category_prob = 1;
   };
   std::vector<Hyp> alive(1);
   IMG2CAD_CHECK(alive[0].grammar.Accept(program::kBosToken).ok());
@@ -332,6 +333,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
       IMG2CAD_CHECK(h.grammar.Accept(cands[c].token).ok());
       h.tokens.push_back(cands[c].token);
       h.log_prob = cands[c].score;
+      if (t == 0) h.category_prob = std::exp(logp_a[cands[c].parent][cands[c].token]);
       if (h.grammar.complete()) {
         finished.push_back(std::move(h));
       } else {
@@ -365,7 +367,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
   for (const Hyp& h : finished) {
     auto s = program::DecodeStructure(h.tokens);
     IMG2CAD_CHECK(s.ok()) << "the grammar let through " << s.status().ToString();
-    out.push_back({std::move(s).value(), h.tokens, h.log_prob});
+    out.push_back({std::move(s).value(), h.tokens, h.log_prob, h.category_prob});
   }
   return out;
 }

@@ -38,6 +38,9 @@ struct StructureHypothesis {
   program::Structure structure;
   std::vector<int> tokens;  // BOS ... EOS
   double log_prob = 0;      // natural log of the sequence probability under the model
+  // The model's probability of this structure's category (its first token, both heads together),
+  // in [0, 1]: how sure it is of what the object is, whatever the parts.
+  double category_prob = 0;
 };
 
 // A training example: an object crop (RGB, config.image_size square) and its token sequence.

@@ -62,6 +62,10 @@ class Method {
   virtual bool thread_safe() const { return true; }
   // Errors: the method cannot handle this input (kInvalidArgument), or its model fails.
   virtual core::Result<Estimate> Run(const MethodInput& input) const = 0;
+  // Below this confidence `predict` reports a result as "uncertain" (and, when no object was
+  // found in the photo, as "no_object"). Each method's value is chosen on the synthetic val split
+  // and documented in the README; 0 means the method is never unsure.
+  virtual double uncertain_below() const { return 0; }
 };
 
 // What a method may need to start: each takes its model from the models root

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -15,14 +16,30 @@
 #include "core/parallel.h"
 #include "core/version.h"
 #include "image/image.h"
+#include "image/preprocess.h"
 #include "pipeline/find_object.h"
 #include "pipeline/render_program.h"
+#include "pipeline/report.h"
 #include "program/json_io.h"
 #include "program/structure.h"
 
 namespace img2cad::pipeline {
 
 namespace fs = std::filesystem;
+
+const char* PredictStatusName(PredictStatus s) {
+  switch (s) {
+    case PredictStatus::kOk:
+      return "ok";
+    case PredictStatus::kUncertain:
+      return "uncertain";
+    case PredictStatus::kNoObject:
+      return "no_object";
+    case PredictStatus::kFailed:
+      break;
+  }
+  return "failed";
+}
 
 namespace {
 
@@ -40,13 +57,26 @@ class Stopwatch {
   std::chrono::steady_clock::time_point t_ = std::chrono::steady_clock::now();
 };
 
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
 PredictOutcome PredictOne(const PredictInput& in, const Method& method, const PredictOptions& o,
-                          render::Renderer* renderer) {
+                          double threshold, render::Renderer* renderer) {
   PredictOutcome r;
   r.name = in.name;
   r.image_path = in.image_path;
   auto fail = [&](const core::Status& s) {
     r.error = s.ToString();
+    return r;
+  };
+  auto no_object = [&](const std::string& why) {
+    r.status = PredictStatus::kNoObject;
+    r.error =
+        core::Status(core::StatusCode::kNotFound, "no object found: " + why, "", in.image_path)
+            .ToString();
     return r;
   };
   Stopwatch clock;
@@ -56,6 +86,18 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   auto object = FindObject(std::move(img).value(), in.image_path, o.find);
   if (!object.ok()) return fail(object.status());
   r.mask_source = object->mask_source();
+  r.mask_found = object->foreground().found;
+  // Only a segmenter can fail to find the object: a given mask, an alpha channel or
+  // `--segmenter none` says where it is (or that the whole photo is wanted).
+  const bool searched = r.mask_source == "border" || r.mask_source == "isnet";
+  if (searched && !r.mask_found) {
+    const double detail = image::DetailLevel(object->photo());
+    if (detail < kFeaturelessDetail) {
+      return no_object("the " + r.mask_source + " mask is empty or fills the photo, and the " +
+                       "photo is featureless (detail " + Fixed(detail, 2) + " < " +
+                       Fixed(kFeaturelessDetail, 2) + ")");
+    }
+  }
   r.ms.find_object = clock.Lap();
   MethodInput mi;
   mi.name = in.name;
@@ -65,8 +107,15 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   auto estimate = method.Run(mi);
   if (!estimate.ok()) return fail(estimate.status());
   r.estimate = std::move(estimate).value();
-  const program::Program& program = r.estimate.program;
   r.ms.method = clock.Lap();
+  const bool unsure = r.estimate.confidence < threshold;
+  if (unsure && searched && !r.mask_found) {
+    // Shown the whole photo, the method cannot say what it is either.
+    return no_object("the " + r.mask_source + " mask is empty or fills the photo, and " +
+                     method.name() + " is unsure of the whole photo (confidence " +
+                     Fixed(r.estimate.confidence, 2) + " < " + Fixed(threshold, 2) + ")");
+  }
+  const program::Program& program = r.estimate.program;
   auto model = cad::BuildModel(program);
   if (!model.ok()) return fail(model.status());
   r.ms.build = clock.Lap();
@@ -99,8 +148,14 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   // The mask that found the object, at the photo's resolution, so a wrong crop can be seen.
   if (auto s = image::WritePng((dir / "mask.png").string(), object->foreground().mask); !s.ok())
     return fail(s);
+  if (auto s =
+          image::WritePng((dir / "report.png").string(), ReportImage(*object, *frame, program));
+      !s.ok()) {
+    return fail(s);
+  }
   r.ms.preview = clock.Lap();
   r.ok = true;
+  r.status = unsure ? PredictStatus::kUncertain : PredictStatus::kOk;
   return r;
 }
 
@@ -115,10 +170,16 @@ double PeakResidentMb() {
 
 nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   nlohmann::ordered_json j = {
-      {"name", r.name}, {"input", r.image_path}, {"status", r.ok ? "ok" : "failed"}};
-  if (!r.ok) {
-    j["error"] = r.error;
-  } else {
+      {"name", r.name}, {"input", r.image_path}, {"status", PredictStatusName(r.status)}};
+  if (!r.ok) j["error"] = r.error;
+  if (r.status == PredictStatus::kNoObject && !r.estimate.category.empty()) {
+    // What the method would have said of the whole photo.
+    j["category"] = r.estimate.category;
+    j["confidence"] = Round(r.estimate.confidence, 1e4);
+    j["mask"] = r.mask_source;
+    j["mask_found"] = r.mask_found;
+    j["details"] = r.estimate.details;
+  } else if (r.ok) {
     const Estimate& e = r.estimate;
     j["category"] = e.category;
     j["confidence"] = Round(e.confidence, 1e4);
@@ -129,9 +190,10 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
       j["camera"] = nullptr;
     }
     j["mask"] = r.mask_source;
+    j["mask_found"] = r.mask_found;
     j["details"] = e.details;
-    j["files"] = {"program.json", "model.step", "model.glb",   "model.stl",
-                  "model.obj",    "model.mtl",  "preview.png", "mask.png"};
+    j["files"] = {"program.json", "model.step",  "model.glb", "model.stl", "model.obj",
+                  "model.mtl",    "preview.png", "mask.png",  "report.png"};
     if (e.structure) j["files"].push_back("structure.json");
   }
   j["timing_ms"] = {
@@ -188,6 +250,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   IMG2CAD_RETURN_IF_ERROR(ClearEarlierOutput(inputs, o));
   core::AtomicOutputs out;
   IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(o.out_dir));
+  const double threshold = o.min_confidence.value_or(method.uncertain_below());
   std::vector<PredictOutcome> results(inputs.size());
   std::vector<nlohmann::ordered_json> items(inputs.size());
   const int workers = method.thread_safe() ? o.threads : 1;
@@ -197,7 +260,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   core::ParallelFor(inputs.size(), workers, [&](size_t i, int worker) {
     auto& renderer = renderers[worker];
     if (!renderer) renderer = std::make_unique<render::Renderer>();
-    results[i] = PredictOne(inputs[i], method, o, renderer.get());
+    results[i] = PredictOne(inputs[i], method, o, threshold, renderer.get());
     items[i] = ResultJson(results[i]);
     // Written to OUT/<name>/ already; keeping thousands of programs would grow a long batch.
     results[i].estimate.program = program::Program();
@@ -209,19 +272,37 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   });
 
   nlohmann::ordered_json summary;
-  int ok = 0;
-  for (const auto& r : results) ok += r.ok;
+  int count[4] = {0, 0, 0, 0};  // by PredictStatus
+  for (const auto& r : results) ++count[static_cast<int>(r.status)];
   summary["method"] = method.name();
   summary["program_version"] = core::kVersion;
   summary["segmenter"] = SegmenterName(o.find.segmenter);
   summary["warnings"] = o.warnings;
+  summary["min_confidence"] = threshold;
   summary["inputs"] = inputs.size();
-  summary["succeeded"] = ok;
-  summary["failed"] = static_cast<int>(inputs.size()) - ok;
+  summary["succeeded"] = count[0] + count[1];
+  summary["uncertain"] = count[1];
+  summary["no_object"] = count[2];
+  summary["failed"] = count[3];
   summary["peak_rss_mb"] = Round(PeakResidentMb(), 10);
   summary["results"] = items;
   IMG2CAD_RETURN_IF_ERROR(core::WriteFileAtomic((fs::path(o.out_dir) / "summary.json").string(),
                                                 core::FormatJson(summary)));
+  std::vector<ReportRow> rows;
+  for (const auto& r : results) {
+    ReportRow row;
+    row.name = r.name;
+    row.input = r.image_path;
+    row.status = PredictStatusName(r.status);
+    row.category = r.estimate.category;
+    if (!r.estimate.category.empty()) row.confidence = r.estimate.confidence;
+    row.message = r.error;
+    row.has_report = r.ok;
+    rows.push_back(std::move(row));
+  }
+  IMG2CAD_RETURN_IF_ERROR(
+      core::WriteFileAtomic((fs::path(o.out_dir) / "index.html").string(),
+                            ReportPage("img2cad predict (" + method.name() + ")", rows)));
   IMG2CAD_RETURN_IF_ERROR(out.Commit());
   return results;
 }

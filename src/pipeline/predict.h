@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct PredictOptions {
   // Replace the predictions already in OUT: the folders its summary.json lists and those this
   // batch writes are removed first, so that OUT holds exactly what the new summary.json says.
   bool overwrite = false;
+  // Below this confidence a result is "uncertain"; unset: the method's own threshold
+  // (Method::uncertain_below).
+  std::optional<double> min_confidence;
   // Called after each input with (inputs done, inputs in all), one call at a time.
   std::function<void(int, int)> progress;
 };
@@ -39,28 +43,47 @@ struct StageTimes {
   double load = 0, find_object = 0, method = 0, build = 0, exports = 0, preview = 0;
 };
 
+// What became of one input.
+//   ok         a model, and the method is at least as confident as the threshold
+//   uncertain  a model (all files written), but the method's confidence is below the threshold
+//   no_object  the segmenter (border or isnet) found no foreground, and either the photo is
+//              featureless (image::DetailLevel below kFeaturelessDetail) or the method, shown
+//              the whole photo, is below the threshold. No files are written.
+//   failed     an error (unreadable image, a method or geometry error). No files are written.
+enum class PredictStatus { kOk, kUncertain, kNoObject, kFailed };
+const char* PredictStatusName(PredictStatus s);  // "ok", "uncertain", "no_object", "failed"
+
+// A photo without a found object and with less detail than this (image::DetailLevel) holds
+// nothing to model: a blank wall, an empty page, a lens cap.
+inline constexpr double kFeaturelessDetail = 1.0;
+
 struct PredictOutcome {
   std::string name;
   std::string image_path;
-  bool ok = false;
-  std::string error;
+  PredictStatus status = PredictStatus::kFailed;
+  bool ok = false;    // a model was made and written (status ok or uncertain)
+  std::string error;  // why, for failed and no_object
   // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
   // released, so that a long batch does not grow with them.
   Estimate estimate;
   std::string mask_source;  // where the object mask came from (ObjectImage::mask_source)
+  bool mask_found = false;  // a foreground was found (else the whole photo was used)
   StageTimes ms;
 };
 
 // Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
 // preview.png, mask.png: the object mask used, at the photo's resolution) and writes
 // OUT/summary.json:
-//   {"method", "program_version", "segmenter", "warnings", "inputs", "succeeded", "failed",
-//    "peak_rss_mb" (the process's peak resident memory, MB), "results": [{"name", "input", "status"
-//    ("ok"|"failed"), "error" | "category", "confidence", "camera", "mask"
-//    (given|alpha|isnet|border|none), "details", "files"}, "timing_ms"}]}
-// with the method's own facts under "details". A failing input (unreadable image, a method
-// error) is recorded with its error and the rest go on. The preview is drawn from the estimated
-// camera, or from azimuth 30, elevation 20 when the method gives none. Errors: kIo when OUT or the
+//   {"method", "program_version", "segmenter", "warnings", "min_confidence" (the threshold used),
+//    "inputs", "succeeded" (models made: ok + uncertain), "uncertain", "no_object", "failed",
+//    "peak_rss_mb" (the process's peak resident memory, MB),
+//    "results": [{"name", "input", "status" (PredictStatusName), "error" (failed, no_object),
+//    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
+//    (false: no foreground, the whole photo was used), "details", "files", "timing_ms"}]}
+// with the method's own facts under "details" (no_object results keep category, confidence and
+// details: what the method would have said). A failing input (unreadable image, a method error)
+// is recorded with its error and the rest go on. The preview is drawn from the estimated camera,
+// or from azimuth 30, elevation 20 when the method gives none. Errors: kIo when OUT or the
 // summary cannot be written or cleared; kInvalidArgument (naming OUT) when OUT already holds a
 // summary.json or a folder this batch would write, unless options.overwrite.
 core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictInput>& inputs,

@@ -28,6 +28,7 @@ class RetrievalMethod final : public Method {
   RetrievalMethod(retrieval::Index index, std::string path)
       : index_(std::move(index)), path_(std::move(path)) {}
   std::string name() const override { return "retrieval"; }
+  double uncertain_below() const override { return kRetrievalUncertainBelow; }
 
   core::Result<Estimate> Run(const MethodInput& in) const override {
     const std::vector<float> d = DescribeObject(*in.object);

@@ -26,5 +26,9 @@ std::vector<float> DescribeObject(const ObjectImage& object);
 
 // How many nearest samples vote for the retrieval method's confidence.
 inline constexpr int kRetrievalVoters = 10;
+// Below this confidence (fewer than 9 of the 10 voters agree) a retrieval answer is uncertain:
+// the threshold with the best Youden's J on the synthetic val split (scripts/confidence_table.py),
+// where confident answers were right 89% of the time and uncertain ones 63%.
+inline constexpr double kRetrievalUncertainBelow = 0.85;
 
 }  // namespace img2cad::pipeline
