@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/file_io.h"
 #include "core/temp_dir.h"
@@ -397,6 +399,104 @@ TEST_F(PredictEvalTest, EvalScoresPerfectPredictionsPerfectlyAndShuffledOnesWors
   EXPECT_NE(md.find("| **overall** |"), std::string::npos);
   EXPECT_NE(md.find("## invalid predictions"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir_ / "r2" / "worst.png"));
+}
+
+// Ground truth as meshes that we export ourselves: the programs' own STL (4 chairs) and, turned a
+// quarter about z, their OBJ (4 tables). Their own programs score the noise floor once the turn
+// is searched; in metres, the unit must be said.
+TEST_F(PredictEvalTest, EvalAgainstMeshesScoresOurOwnExports) {
+  const fs::path test = dir_ / "test";
+  const fs::path meshes = dir_ / "gt_meshes", metres = dir_ / "gt_meshes_m";
+  const fs::path pred = dir_ / "pred_for_meshes";
+  fs::create_directories(meshes);
+  fs::create_directories(metres);
+  std::vector<std::string> ids;
+  for (const auto& e : fs::directory_iterator(test / "programs")) {
+    const std::string id = e.path().stem().string();
+    if (id.rfind("storage", 0) == 0) continue;
+    ids.push_back(id);
+    fs::create_directories(pred / id);
+    fs::copy_file(e.path(), pred / id / "program.json");
+    const fs::path built = dir_ / "built_for_meshes" / id;
+    ASSERT_EQ(RunCli("build " + e.path().string() + " -o " + built.string() + " --formats stl,obj"),
+              0);
+    if (id.rfind("chair", 0) == 0) {
+      fs::copy_file(built / "model.stl", meshes / (id + ".stl"));
+    } else {
+      // OBJ vertices turned +90 degrees about z: (x, y, z) -> (-y, x, z).
+      std::istringstream in(ReadFile((built / "model.obj").string()).value());
+      std::ofstream out(meshes / (id + ".obj")), out_m(metres / (id + ".obj"));
+      std::string line;
+      while (std::getline(in, line)) {
+        if (line.rfind("v ", 0) == 0) {
+          std::istringstream v(line.substr(2));
+          double x, y, z;
+          v >> x >> y >> z;
+          out << "v " << -y << " " << x << " " << z << "\n";
+          out_m << "v " << -y / 1000 << " " << x / 1000 << " " << z / 1000 << "\n";
+        } else if (line.rfind("mtllib", 0) != 0 && line.rfind("usemtl", 0) != 0) {
+          out << line << "\n";
+          out_m << line << "\n";
+        }
+      }
+    }
+  }
+  ASSERT_EQ(ids.size(), 8u);
+  auto per_id = [](const fs::path& report) {
+    std::map<std::string, nlohmann::json> rows;
+    std::istringstream in(ReadFile((report / "per_sample.jsonl").string()).value());
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line);
+      rows[j["id"]] = j;
+    }
+    return rows;
+  };
+  std::string err;
+  ASSERT_EQ(RunCli("eval --gt-mesh " + meshes.string() + " --pred " + pred.string() + " --out " +
+                       (dir_ / "rm_plain").string(),
+                   &err),
+            0)
+      << err;
+  ASSERT_EQ(RunCli("eval --gt-mesh " + meshes.string() + " --pred " + pred.string() +
+                       " --yaw-search --out " + (dir_ / "rm_yaw").string(),
+                   &err),
+            0)
+      << err;
+  ASSERT_EQ(RunCli("eval --gt-mesh " + metres.string() + " --gt-unit m --pred " + pred.string() +
+                       " --yaw-search --out " + (dir_ / "rm_metres").string(),
+                   &err),
+            0)
+      << err;
+  const auto plain = per_id(dir_ / "rm_plain"), yaw = per_id(dir_ / "rm_yaw"),
+             m = per_id(dir_ / "rm_metres");
+  for (const auto& id : ids) {
+    const bool turned = id.rfind("table", 0) == 0;
+    ASSERT_EQ(yaw.at(id)["state"], "valid") << id;
+    EXPECT_LT(yaw.at(id)["cd_paper"].get<double>(), 0.07) << id;  // the noise floor
+    // The search only adds turns to try.
+    EXPECT_LE(yaw.at(id)["cd_paper"].get<double>(), plain.at(id)["cd_paper"].get<double>()) << id;
+    if (!turned) {
+      EXPECT_EQ(yaw.at(id)["yaw_deg"], 0) << id;
+      EXPECT_LT(plain.at(id)["cd_paper"].get<double>(), 0.07) << id;
+    } else {
+      // The same shape in metres, read with --gt-unit m, scores the same.
+      EXPECT_NEAR(m.at(id)["cd_paper"].get<double>(), yaw.at(id)["cd_paper"].get<double>(), 0.01)
+          << id;
+      EXPECT_NEAR(m.at(id)["cd_field"].get<double>(), yaw.at(id)["cd_field"].get<double>(),
+                  0.1 + 0.1 * yaw.at(id)["cd_field"].get<double>())
+          << id;
+    }
+  }
+  EXPECT_EQ(Metrics(dir_ / "rm_yaw")["overall"]["n_valid"], 8);
+  // An empty folder, and neither --data nor --gt-mesh, are clear errors.
+  fs::create_directories(dir_ / "no_meshes");
+  EXPECT_EQ(RunCli("eval --gt-mesh " + (dir_ / "no_meshes").string() + " --pred " + pred.string() +
+                       " --out " + (dir_ / "rm_none").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("holds no .obj or .stl mesh"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("eval --pred " + pred.string() + " --out " + (dir_ / "rm_x").string()), 2);
 }
 
 }  // namespace

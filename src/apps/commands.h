@@ -10,6 +10,7 @@
 #include "nn/train_assembler.h"
 #include "nn/train_structure.h"
 #include "pipeline/evaluate.h"
+#include "pipeline/evaluate_mesh.h"
 #include "pipeline/predict.h"
 #include "pipeline/render_program.h"
 #include "pipeline/synth_dataset.h"
@@ -87,6 +88,7 @@ int RunSynth(pipeline::SynthOptions o, const std::string& split);
 int RunIndex(const IndexArgs& a);
 int RunPredict(PredictArgs a);
 int RunEval(const pipeline::EvalOptions& o);
+int RunMeshEval(const pipeline::MeshEvalOptions& o);
 int RunTrainStructure(const nn::TrainStructureOptions& o);
 int RunTrainAssembler(const nn::TrainAssemblerOptions& o);
 

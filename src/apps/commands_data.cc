@@ -211,4 +211,16 @@ int RunEval(const pipeline::EvalOptions& o) {
   return kExitOk;
 }
 
+int RunMeshEval(const pipeline::MeshEvalOptions& o) {
+  auto s = pipeline::EvaluateAgainstMeshes(o);
+  if (!s.ok()) return Fail(s.status());
+  if (Quiet()) return kExitOk;
+  std::printf(
+      "eval: %d meshes, %d valid, %d missing, %d invalid; CD paper mean %.4f, field mean %.3f; "
+      "report in %s/report.md\n",
+      s->n, s->n_valid, s->n_missing, s->n_invalid, s->cd_paper_mean, s->cd_field_mean,
+      o.out_dir.c_str());
+  return kExitOk;
+}
+
 }  // namespace img2cad::apps

@@ -225,8 +225,27 @@ int main(int argc, char** argv) {
   index_cmd->footer(kExitCodesHelp);
 
   pipeline::EvalOptions eval_options;
-  CLI::App* eval_cmd = app.add_subcommand("eval", "Score predicted programs against a dataset.");
-  eval_cmd->add_option("--data", eval_options.data, "dataset folder (ground truth)")->required();
+  pipeline::MeshEvalOptions mesh_eval;
+  std::string gt_unit = "mm";
+  CLI::App* eval_cmd = app.add_subcommand(
+      "eval", "Score predicted programs against a dataset, or against ground-truth meshes.");
+  auto* data_opt =
+      eval_cmd->add_option("--data", eval_options.data, "dataset folder (ground truth)");
+  auto* mesh_opt = eval_cmd
+                       ->add_option("--gt-mesh", mesh_eval.gt_dir,
+                                    "instead of --data: a folder of ground-truth meshes, "
+                                    "<id>.obj or <id>.stl (scans, catalogue models)")
+                       ->excludes(data_opt);
+  eval_cmd->add_option("--gt-unit", gt_unit, "--gt-mesh files' length unit")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mm", "cm", "m", "in"}));
+  eval_cmd->add_flag("--yaw-search", mesh_eval.yaw_search,
+                     "--gt-mesh: also turn each prediction 90/180/270 degrees about z and keep "
+                     "the best (for meshes whose front is not -y)");
+  eval_cmd->callback([&, data_opt, mesh_opt] {
+    if (data_opt->count() == 0 && mesh_opt->count() == 0)
+      throw CLI::RequiredError("--data or --gt-mesh");
+  });
   eval_cmd->add_option("--pred", eval_options.pred_dir, "predictions: PRED/<id>/program.json")
       ->required();
   eval_cmd
@@ -334,7 +353,17 @@ int main(int argc, char** argv) {
     return RunPredict(predict_args);
   }
   if (*index_cmd) return RunIndex(index_args);
-  if (*eval_cmd) return RunEval(eval_options);
+  if (*eval_cmd) {
+    if (mesh_eval.gt_dir.empty()) return RunEval(eval_options);
+    mesh_eval.pred_dir = eval_options.pred_dir;
+    mesh_eval.out_dir = eval_options.out_dir;
+    mesh_eval.threads = eval_options.threads;
+    mesh_eval.unit_scale = gt_unit == "m"    ? 1000
+                           : gt_unit == "cm" ? 10
+                           : gt_unit == "in" ? 25.4
+                                             : 1;
+    return RunMeshEval(mesh_eval);
+  }
   auto command_line = [&] {
     std::string out;
     for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
