@@ -50,6 +50,13 @@ double Chamfer(const std::vector<Vec3f>& a, const std::vector<Vec3f>& b, bool sq
 
 }  // namespace
 
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 double ChamferPaper(const geom::Mesh& gt, const geom::Mesh& pred, uint64_t gt_seed,
                     uint64_t pred_seed, int points) {
   auto a = geom::SampleSurface(gt, points, gt_seed).points;

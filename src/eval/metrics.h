@@ -32,6 +32,9 @@ namespace img2cad::eval {
 inline constexpr int kPaperPoints = 2048;
 inline constexpr int kFieldPoints = 8192;
 
+// The median of `values` (the mean of the middle two for an even count); 0 for none.
+double Median(std::vector<double> values);
+
 double ChamferPaper(const geom::Mesh& gt, const geom::Mesh& pred, uint64_t gt_seed,
                     uint64_t pred_seed, int points = kPaperPoints);
 double ChamferField(const geom::Mesh& gt, const geom::Mesh& pred, uint64_t gt_seed,

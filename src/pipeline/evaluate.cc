@@ -102,13 +102,6 @@ Scored Score(const dataset::ManifestEntry& e, const std::string& pred_dir) {
   return s;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 double Round(double v) { return std::round(v * 1e6) / 1e6; }
 
 // Reads PRED/summary.json (when there is one) into each sample's stage-2 record.
@@ -161,9 +154,9 @@ nlohmann::ordered_json Aggregate(const std::vector<const Scored*>& group) {
   };
   nlohmann::ordered_json j;
   j["cd_paper_mean"] = Round(mean(cdp));
-  j["cd_paper_median"] = Round(Median(cdp));
+  j["cd_paper_median"] = Round(eval::Median(cdp));
   j["cd_field_mean"] = Round(mean(cdf));
-  j["cd_field_median"] = Round(Median(cdf));
+  j["cd_field_median"] = Round(eval::Median(cdf));
   j["validity"] = Round(n ? valid / n : 0);
   j["part_accuracy"] = Round(valid ? acc / valid : 0);
   j["part_miou"] = Round(valid ? miou / valid : 0);

@@ -85,13 +85,6 @@ void Score(const MeshEvalOptions& o, Case* k) {
   k->state = "valid";
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 double Round(double v) { return std::round(v * 1e6) / 1e6; }
 
 }  // namespace
@@ -156,9 +149,9 @@ core::Result<EvalSummary> EvaluateAgainstMeshes(const MeshEvalOptions& o) {
   s.cd_field_mean = mean(field);
   s.validity = static_cast<double>(s.n_valid) / s.n;
   nlohmann::ordered_json overall = {{"cd_paper_mean", Round(s.cd_paper_mean)},
-                                    {"cd_paper_median", Round(Median(paper))},
+                                    {"cd_paper_median", Round(eval::Median(paper))},
                                     {"cd_field_mean", Round(s.cd_field_mean)},
-                                    {"cd_field_median", Round(Median(field))},
+                                    {"cd_field_median", Round(eval::Median(field))},
                                     {"validity", Round(s.validity)},
                                     {"n", s.n},
                                     {"n_valid", s.n_valid},
@@ -174,8 +167,8 @@ core::Result<EvalSummary> EvaluateAgainstMeshes(const MeshEvalOptions& o) {
                 "| n | valid | missing | invalid | CD paper mean | median | CD field mean | median "
                 "|\n|---|---|---|---|---|---|---|---|\n| %d | %d | %d | %d | %.4f | %.4f | %.3f | "
                 "%.3f |\n",
-                s.n, s.n_valid, s.n_missing, s.n_invalid, s.cd_paper_mean, Median(paper),
-                s.cd_field_mean, Median(field));
+                s.n, s.n_valid, s.n_missing, s.n_invalid, s.cd_paper_mean, eval::Median(paper),
+                s.cd_field_mean, eval::Median(field));
   const std::string md = "# img2cad eval against meshes\n\nGround truth: `" + o.gt_dir + "` (" +
                          std::to_string(o.unit_scale) + " mm per unit" +
                          (o.yaw_search ? ", best of four yaw turns" : "") + "); predictions: `" +
