@@ -169,21 +169,33 @@ Crop CropToObject(const Image& img, const Foreground& fg, int size, double margi
 
 double DetailLevel(const Image& img) {
   if (img.empty()) return 0;
-  const double scale = std::min(1.0, 256.0 / std::max(img.width, img.height));
-  const Image small =
-      scale < 1 ? Resize(img, std::max(1, static_cast<int>(std::lround(img.width * scale))),
-                         std::max(1, static_cast<int>(std::lround(img.height * scale))))
-                : img;
-  const Image grey = ConvertChannels(small, 1);
-  double sum = 0;
-  int64_t n = 0;
-  for (int y = 0; y < grey.height; ++y)
-    for (int x = 0; x < grey.width; ++x) {
-      const int v = grey.at(x, y, 0);
-      if (x + 1 < grey.width) sum += std::abs(v - grey.at(x + 1, y, 0)), ++n;
-      if (y + 1 < grey.height) sum += std::abs(v - grey.at(x, y + 1, 0)), ++n;
+  // Area means over a grid of at most 64 cells on the longer side: sensor noise and JPEG blocks
+  // average away, while an object's outline stays a step between neighbouring cells.
+  const double scale = std::min(1.0, 64.0 / std::max(img.width, img.height));
+  const int gw = std::max(1, static_cast<int>(std::lround(img.width * scale)));
+  const int gh = std::max(1, static_cast<int>(std::lround(img.height * scale)));
+  const Image grey = ConvertChannels(img, 1);
+  std::vector<double> sum(static_cast<size_t>(gw) * gh, 0), count(sum.size(), 0);
+  for (int y = 0; y < img.height; ++y) {
+    const int cy = std::min(gh - 1, static_cast<int>(static_cast<int64_t>(y) * gh / img.height));
+    for (int x = 0; x < img.width; ++x) {
+      const int cx = std::min(gw - 1, static_cast<int>(static_cast<int64_t>(x) * gw / img.width));
+      sum[static_cast<size_t>(cy) * gw + cx] += grey.at(x, y, 0);
+      count[static_cast<size_t>(cy) * gw + cx] += 1;
     }
-  return n ? sum / n : 0;
+  }
+  for (size_t i = 0; i < sum.size(); ++i) sum[i] /= std::max(1.0, count[i]);
+  std::vector<double> steps;
+  for (int y = 0; y < gh; ++y)
+    for (int x = 0; x < gw; ++x) {
+      const double v = sum[static_cast<size_t>(y) * gw + x];
+      if (x + 1 < gw) steps.push_back(std::abs(v - sum[static_cast<size_t>(y) * gw + x + 1]));
+      if (y + 1 < gh) steps.push_back(std::abs(v - sum[static_cast<size_t>(y + 1) * gw + x]));
+    }
+  if (steps.empty()) return 0;
+  const size_t k = std::min(steps.size() - 1, static_cast<size_t>(0.99 * steps.size()));
+  std::nth_element(steps.begin(), steps.begin() + k, steps.end());
+  return steps[k];
 }
 
 }  // namespace img2cad::image

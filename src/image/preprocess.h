@@ -35,10 +35,11 @@ struct Crop {
 };
 Crop CropToObject(const Image& img, const Foreground& fg, int size, double margin = 0.08);
 
-// How much there is to see in an image: the mean absolute difference between neighbouring
-// pixels' luminance (0-255 scale), measured with the longer side reduced to at most 256 pixels so
-// that resolution and sensor noise matter little. 0 for a uniform image; a blank wall or an empty
-// page scores below about 1, photos of objects several units. 0 for an empty image.
+// How much there is to see in an image: the 99th percentile of the luminance step (0-255 scale)
+// between neighbouring cells of a grid of area means, at most 64 cells on the longer side. A
+// uniform image scores 0 and a blank wall with sensor noise and JPEG artefacts under about 5; every
+// synthetic render (with its object) measured 11 or more and every shared/realworld photo 24 or
+// more. 0 for an empty image.
 double DetailLevel(const Image& img);
 
 }  // namespace img2cad::image

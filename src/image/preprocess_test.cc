@@ -56,7 +56,15 @@ TEST(PreprocessTest, DetailLevelSeparatesABlankImageFromAnObject) {
     for (int y = 40; y < 260; ++y)
       for (int x = 20 + 60 * b; x < 50 + 60 * b; ++x)
         for (int c = 0; c < 3; ++c) boxes.at(x, y, c) = 20;
-  EXPECT_GT(DetailLevel(boxes), 1.0);
+  EXPECT_GT(DetailLevel(boxes), 50.0);
+  // Sensor-like noise on a blank wall stays low.
+  Image noisy = blank;
+  uint32_t state = 1;
+  for (auto& p : noisy.pixels) {
+    state = state * 1664525u + 1013904223u;
+    p = static_cast<uint8_t>(128 + static_cast<int>((state >> 24) % 21) - 10);
+  }
+  EXPECT_LT(DetailLevel(noisy), 5.0);
 }
 
 TEST(PreprocessTest, CropCentresTheObject) {

@@ -55,7 +55,7 @@ const char* PredictStatusName(PredictStatus s);  // "ok", "uncertain", "no_objec
 
 // A photo without a found object and with less detail than this (image::DetailLevel) holds
 // nothing to model: a blank wall, an empty page, a lens cap.
-inline constexpr double kFeaturelessDetail = 1.0;
+inline constexpr double kFeaturelessDetail = 8.0;
 
 struct PredictOutcome {
   std::string name;
