@@ -81,10 +81,10 @@ TEST_F(PredictEvalTest, PredictHandlesEveryKindOfImageAndReportsBrokenOnes) {
   const fs::path out = dir_ / "pred_images";
   std::string err;
   const int code =
-      RunCli("predict " + (in / "rgba.png").string() + " " + (in / "grey.png").string() + " " +
-                 (in / "huge.png").string() + " " + (in / "tiny.png").string() + " " +
-                 (in / "photo.jpg").string() + " " + (in / "broken.png").string() + " --index " +
-                 Index() + " -o " + out.string(),
+      RunCli("predict --method retrieval " + (in / "rgba.png").string() + " " +
+                 (in / "grey.png").string() + " " + (in / "huge.png").string() + " " +
+                 (in / "tiny.png").string() + " " + (in / "photo.jpg").string() + " " +
+                 (in / "broken.png").string() + " --index " + Index() + " -o " + out.string(),
              &err);
   EXPECT_EQ(code, 3) << err;
   EXPECT_NE(err.find("broken.png: not a readable image"), std::string::npos) << err;
@@ -112,8 +112,8 @@ TEST_F(PredictEvalTest, ABlankPhotoIsNoObjectAndAnUnsureAnswerIsUncertain) {
   const std::string photo = (dir_ / "test" / "images" / "table_01100001.png").string();
   const fs::path out = dir_ / "pred_status";
   std::string err;
-  EXPECT_EQ(RunCli("predict " + (in / "blank.png").string() + " " + photo + " --index " + Index() +
-                       " --min-confidence 1 -o " + out.string(),
+  EXPECT_EQ(RunCli("predict --method retrieval " + (in / "blank.png").string() + " " + photo +
+                       " --index " + Index() + " --min-confidence 1 -o " + out.string(),
                    &err),
             3);
   EXPECT_NE(err.find("blank.png: no object found"), std::string::npos) << err;
@@ -129,20 +129,22 @@ TEST_F(PredictEvalTest, ABlankPhotoIsNoObjectAndAnUnsureAnswerIsUncertain) {
   EXPECT_TRUE(table["mask_found"]);
   EXPECT_TRUE(fs::exists(out / "table_01100001" / "model.step"));
   // Without a threshold the same answer is ok and the exit code clean.
-  EXPECT_EQ(RunCli("predict " + photo + " --index " + Index() + " --min-confidence 0 -o " +
-                   (dir_ / "pred_status0").string()),
+  EXPECT_EQ(RunCli("predict --method retrieval " + photo + " --index " + Index() +
+                   " --min-confidence 0 -o " + (dir_ / "pred_status0").string()),
             0);
   EXPECT_EQ(RunCli("predict " + photo + " --min-confidence 1.5 -o " + (dir_ / "o15").string()), 2);
 }
 
 TEST_F(PredictEvalTest, MissingOrCorruptIndexIsAClearError) {
   std::string err;
-  EXPECT_EQ(
-      RunCli("predict x.png --index /nonexistent/index.bin -o " + (dir_ / "o").string(), &err), 1);
+  EXPECT_EQ(RunCli("predict --method retrieval x.png --index /nonexistent/index.bin -o " +
+                       (dir_ / "o").string(),
+                   &err),
+            1);
   EXPECT_NE(err.find("/nonexistent/index.bin: no such file"), std::string::npos) << err;
   std::ofstream(dir_ / "bad.bin") << "nope";
-  EXPECT_EQ(RunCli("predict x.png --index " + (dir_ / "bad.bin").string() + " -o " +
-                       (dir_ / "o").string(),
+  EXPECT_EQ(RunCli("predict --method retrieval x.png --index " + (dir_ / "bad.bin").string() +
+                       " -o " + (dir_ / "o").string(),
                    &err),
             1);
   EXPECT_NE(err.find("bad magic"), std::string::npos) << err;
@@ -328,10 +330,11 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   fs::create_directories(empty);
   std::string err;
   // No segmenter under this models root: one warning, the border model, and the run goes on.
-  ASSERT_EQ(RunCli("predict " + photo + " --models " + empty.string() + " --index " + Index() +
-                       " --segmenter isnet -o " + (dir_ / "seg_missing").string(),
-                   &err),
-            0)
+  ASSERT_EQ(
+      RunCli("predict --method retrieval " + photo + " --models " + empty.string() + " --index " +
+                 Index() + " --segmenter isnet -o " + (dir_ / "seg_missing").string(),
+             &err),
+      0)
       << err;
   EXPECT_NE(err.find("warning: the ISNet segmenter is not available"), std::string::npos) << err;
   auto summary =
@@ -339,8 +342,8 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   EXPECT_EQ(summary["segmenter"], "border");
   EXPECT_EQ(summary["warnings"].size(), 1u);
   EXPECT_EQ(summary["results"][0]["mask"], "border");
-  ASSERT_EQ(RunCli("predict " + photo + " --index " + Index() + " --segmenter none -o " +
-                       (dir_ / "seg_none").string(),
+  ASSERT_EQ(RunCli("predict --method retrieval " + photo + " --index " + Index() +
+                       " --segmenter none -o " + (dir_ / "seg_none").string(),
                    &err),
             0)
       << err;

@@ -64,7 +64,7 @@ struct RenderArgs {
 struct PredictArgs {
   std::vector<std::string> images;
   std::string out_dir;
-  std::string method = "retrieval";
+  std::string method = "learned";
   pipeline::MethodConfig method_config;
   std::string manifest;
   std::string split;
