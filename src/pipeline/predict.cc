@@ -154,7 +154,6 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
     return fail(s);
   }
   r.ms.preview = clock.Lap();
-  r.ok = true;
   r.status = unsure ? PredictStatus::kUncertain : PredictStatus::kOk;
   return r;
 }
@@ -171,7 +170,7 @@ double PeakResidentMb() {
 nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   nlohmann::ordered_json j = {
       {"name", r.name}, {"input", r.image_path}, {"status", PredictStatusName(r.status)}};
-  if (!r.ok) j["error"] = r.error;
+  if (!r.ok()) j["error"] = r.error;
   if (r.status == PredictStatus::kNoObject && !r.estimate.category.empty()) {
     // What the method would have said of the whole photo.
     j["category"] = r.estimate.category;
@@ -179,7 +178,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     j["mask"] = r.mask_source;
     j["mask_found"] = r.mask_found;
     j["details"] = r.estimate.details;
-  } else if (r.ok) {
+  } else if (r.ok()) {
     const Estimate& e = r.estimate;
     j["category"] = e.category;
     j["confidence"] = Round(e.confidence, 1e4);
@@ -297,7 +296,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     row.category = r.estimate.category;
     if (!r.estimate.category.empty()) row.confidence = r.estimate.confidence;
     row.message = r.error;
-    row.has_report = r.ok;
+    row.has_report = r.ok();
     rows.push_back(std::move(row));
   }
   IMG2CAD_RETURN_IF_ERROR(

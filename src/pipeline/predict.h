@@ -61,7 +61,6 @@ struct PredictOutcome {
   std::string name;
   std::string image_path;
   PredictStatus status = PredictStatus::kFailed;
-  bool ok = false;    // a model was made and written (status ok or uncertain)
   std::string error;  // why, for failed and no_object
   // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
   // released, so that a long batch does not grow with them.
@@ -69,6 +68,9 @@ struct PredictOutcome {
   std::string mask_source;  // where the object mask came from (ObjectImage::mask_source)
   bool mask_found = false;  // a foreground was found (else the whole photo was used)
   StageTimes ms;
+
+  // A model was made and written (status ok or uncertain).
+  bool ok() const { return status == PredictStatus::kOk || status == PredictStatus::kUncertain; }
 };
 
 // Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
