@@ -42,7 +42,9 @@ std::string Format(const char* fmt, double a, double b) {
 
 int RunTrainStructure(const nn::TrainStructureOptions& o) {
   return RunTraining("structure", o, nn::TrainStructure, [](const nn::TrainProgress& p) {
-    return Format("  val exact %.1f%%  category %.1f%%", 100 * p.val[0], 100 * p.val[1]);
+    // val_exact/val_category, or val_counts/val_exact when only a count head trains.
+    return "  " + p.val_names[0] + Format(" %.1f%%  ", 100 * p.val[0], 0) + p.val_names[1] +
+           Format(" %.1f%%", 100 * p.val[1], 0);
   });
 }
 

@@ -301,6 +301,21 @@ int main(int argc, char** argv) {
   training_options(train_structure_cmd, train_structure);
   train_structure_cmd->add_flag("!--no-category-head", train_structure.config.category_head,
                                 "train without the auxiliary category classifier");
+  train_structure_cmd->add_flag("--count-head", train_structure.config.count_head,
+                                "train with the per-label count head (a second expert on part "
+                                "counts at decoding)");
+  train_structure_cmd
+      ->add_option("--base", train_structure.base_dir,
+                   "train only a count head over the frozen stage-1 model in this folder (its "
+                   "configuration replaces --image-size and --grid-stride)")
+      ->check(CLI::ExistingDirectory);
+  train_structure_cmd
+      ->add_option("--count-weights", train_structure.count_weights,
+                   "count-expert weights tried on val at the end, comma-separated; the best is "
+                   "saved")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   CLI::App* train_assembler_cmd = train_cmd->add_subcommand(
       "assembler", "Train stage 2 (photo + structure -> numbers) on synthetic datasets.");
   training_options(train_assembler_cmd, train_assembler);

@@ -673,8 +673,8 @@ core::Status AssemblerModel::SaveCheckpoint(const std::string& path) const {
 }
 
 core::Status AssemblerModel::LoadCheckpoint(const std::string& path) {
-  return torch_io::LoadCheckpoint(path, impl_->net.ptr().get(), &impl_->optimizer, 0.01,
-                                  &impl_->seed, &impl_->steps);
+  return torch_io::LoadCheckpoint(path, impl_->net.ptr().get(), impl_->net->parameters(),
+                                  &impl_->optimizer, 0.01, &impl_->seed, &impl_->steps);
 }
 
 }  // namespace img2cad::nn

@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "core/parallel.h"
 #include "core/rng.h"
 #include "core/version.h"
+#include "nn/count_head_internal.h"
 #include "nn/layers_internal.h"
 #include "nn/torch_io_internal.h"
 #include "program/structure_tokens.h"
@@ -25,6 +27,12 @@ namespace img2cad::nn {
 
 namespace {
 
+using count_head::CountHead;
+using count_head::CountLogProb;
+using count_head::CountTable;
+using count_head::NumLabels;
+using count_head::PartRun;
+using count_head::SlotOffset;
 using layers::Attention;
 using layers::Encoder;
 using layers::ImageTensor;
@@ -88,6 +96,7 @@ struct NetImpl : torch::nn::Module {
     // Registered only when configured, so models saved without it still load.
     if (c.category_head)
       category = register_module("category", torch::nn::Linear(c.d_model, vocab));
+    if (c.count_head) counts = register_module("counts", CountHead(c));
   }
   // Teacher forcing: memory [B, M, d] (from the encoder), inputs [B, L] -> logits [B, L, V].
   torch::Tensor forward(const torch::Tensor& memory, const torch::Tensor& inputs) {
@@ -105,6 +114,7 @@ struct NetImpl : torch::nn::Module {
   torch::nn::LayerNorm norm{nullptr};
   torch::nn::Linear head{nullptr};
   torch::nn::Linear category{nullptr};  // over the whole vocabulary; masked to category tokens
+  CountHead counts{nullptr};
 };
 TORCH_MODULE(Net);
 
@@ -134,6 +144,11 @@ struct StructureModel::Impl {
   // seed and the batches, and a resumed run continues exactly.
   uint64_t seed = 0;
   int64_t steps = 0;
+  // Only the count head trains (CountHeadOver); the encoder and decoder are frozen.
+  bool counts_only = false;
+  std::vector<torch::Tensor> Trainable() const {
+    return counts_only ? net->counts->parameters() : net->parameters();
+  }
 };
 
 StructureModel::StructureModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -181,7 +196,7 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   ++impl_->steps;
   if (!impl_->optimizer) {
     impl_->optimizer = std::make_unique<torch::optim::AdamW>(
-        net->parameters(), torch::optim::AdamWOptions(lr).weight_decay(0.01));
+        impl_->Trainable(), torch::optim::AdamWOptions(lr).weight_decay(0.01));
   }
   for (auto& group : impl_->optimizer->param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
@@ -189,6 +204,19 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   const int vocab = program::StructureVocabularySize();
   std::vector<torch::Tensor> images;
   for (const auto& e : batch) images.push_back(ImageTensor(e.crop, config().image_size));
+  if (impl_->counts_only) {
+    torch::Tensor memory;
+    {
+      torch::NoGradGuard frozen;
+      memory = net->encoder(torch::stack(images));
+    }
+    auto loss = count_head::CountLoss(net->counts, memory, batch);
+    impl_->optimizer->zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(impl_->Trainable(), 1.0);
+    impl_->optimizer->step();
+    return loss.item<double>();
+  }
   const auto memory = net->encoder(torch::stack(images));
 
   // Length-sorted groups of up to kGroup sequences, each padded only to its own longest.
@@ -244,6 +272,7 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
     auto logits = net->category(memory.select(1, 0)) + CategoryMask();
     loss = loss + torch::nn::functional::cross_entropy(logits, torch::tensor(cats, torch::kLong));
   }
+  if (net->counts) loss = loss + count_head::CountLoss(net->counts, memory, batch);
   impl_->optimizer->zero_grad();
   loss.backward();
   torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
@@ -278,7 +307,11 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
     std::vector<int> tokens;
     double log_prob = 0;
     double category_prob = 1;
+    PartRun parts;
   };
+  const double count_weight = net->counts ? config().count_weight : 0;
+  CountTable counts;
+  if (count_weight > 0) counts = count_head::MakeCountTable(net->counts, memory);
   std::vector<Hyp> alive(1);
   IMG2CAD_CHECK(alive[0].grammar.Accept(program::kBosToken).ok());
   alive[0].tokens = {program::kBosToken};
@@ -322,7 +355,11 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
     std::vector<Cand> cands;
     for (int64_t i = 0; i < n; ++i)
       for (int v = 0; v < vocab; ++v)
-        if (mask_a[i][v] == 0) cands.push_back({alive[i].log_prob + logp_a[i][v], i, v});
+        if (mask_a[i][v] == 0) {
+          double score = alive[i].log_prob + logp_a[i][v];
+          if (count_weight > 0) score += count_weight * CountLogProb(counts, alive[i].parts, v);
+          cands.push_back({score, i, v});
+        }
     const size_t keep = std::min<size_t>(cands.size(), beam);
     std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(),
                       [](const Cand& a, const Cand& b) { return a.score > b.score; });
@@ -332,6 +369,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
       Hyp h = alive[cands[c].parent];
       IMG2CAD_CHECK(h.grammar.Accept(cands[c].token).ok());
       h.tokens.push_back(cands[c].token);
+      h.parts.Accept(cands[c].token);
       h.log_prob = cands[c].score;
       if (t == 0) h.category_prob = std::exp(logp_a[cands[c].parent][cands[c].token]);
       if (h.grammar.complete()) {
@@ -386,7 +424,8 @@ core::Status StructureModel::Save(const std::string& dir, const std::string& car
   j["config"] = {{"image_size", c.image_size},   {"width", c.width},
                  {"d_model", c.d_model},         {"heads", c.heads},
                  {"layers", c.layers},           {"ff", c.ff},
-                 {"grid_stride", c.grid_stride}, {"category_head", c.category_head}};
+                 {"grid_stride", c.grid_stride}, {"category_head", c.category_head},
+                 {"count_head", c.count_head},   {"count_weight", c.count_weight}};
   j["parameters"] = num_parameters();
   return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
 }
@@ -397,8 +436,8 @@ core::Status StructureModel::SaveCheckpoint(const std::string& path) const {
 }
 
 core::Status StructureModel::LoadCheckpoint(const std::string& path) {
-  return torch_io::LoadCheckpoint(path, impl_->net.ptr().get(), &impl_->optimizer, 0.01,
-                                  &impl_->seed, &impl_->steps);
+  return torch_io::LoadCheckpoint(path, impl_->net.ptr().get(), impl_->Trainable(),
+                                  &impl_->optimizer, 0.01, &impl_->seed, &impl_->steps);
 }
 
 core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
@@ -429,16 +468,70 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
     // Models saved before these options existed used a /32 grid and no category head.
     c.grid_stride = cj.value("grid_stride", 32);
     c.category_head = cj.value("category_head", false);
+    c.count_head = cj.value("count_head", false);
+    c.count_weight = cj.value("count_weight", 1.0);
   } catch (const nlohmann::json::exception&) {
     return bad("config", "missing or mistyped configuration");
   }
   if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
-      c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0) {
+      c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0 ||
+      !(c.count_weight >= 0)) {
     return bad("config", "impossible configuration");
   }
   StructureModel model(std::make_unique<Impl>(c));
   IMG2CAD_RETURN_IF_ERROR(torch_io::LoadWeights(dir, model.impl_->net.ptr().get()));
   return model;
+}
+
+core::Result<StructureModel> StructureModel::CountHeadOver(const std::string& base_dir,
+                                                           uint64_t seed) {
+  IMG2CAD_ASSIGN_OR_RETURN(StructureModel base, Load(base_dir));
+  if (base.config().count_head) {
+    return core::Status(core::StatusCode::kInvalidArgument, "the base model has a count head", "",
+                        base_dir + "/model.json");
+  }
+  StructureModelConfig config = base.config();
+  config.count_head = true;
+  StructureModel model = Create(config, seed);
+  torch::NoGradGuard no_grad;
+  auto target = model.impl_->net->named_parameters();
+  for (const auto& p : base.impl_->net->named_parameters()) target[p.key()].copy_(p.value());
+  model.impl_->counts_only = true;
+  return model;
+}
+
+void StructureModel::set_count_weight(double weight) {
+  IMG2CAD_CHECK(weight >= 0);
+  impl_->net->config.count_weight = weight;
+}
+
+core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image& crop,
+                                                             int category) const {
+  if (!impl_->net->counts)
+    return core::Status(core::StatusCode::kInvalidArgument, "the model has no count head");
+  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
+  if (category < 0 || category >= static_cast<int>(program::Categories().size()))
+    return core::Status(core::StatusCode::kInvalidArgument, "unknown category");
+  try {
+    return PredictCountsImpl(crop, category);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("count prediction failed: ") + e.what_without_backtrace());
+  }
+}
+
+std::vector<int> StructureModel::PredictCountsImpl(const image::Image& crop, int category) const {
+  const core::ThreadLease lease = core::ReserveThreads(0);
+  torch::set_num_threads(lease.count());
+  torch::NoGradGuard no_grad;
+  Net& net = impl_->net;
+  net->eval();
+  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
+  const auto best = net->counts(memory)[0].argmax(-1);
+  std::vector<int> counts;
+  for (int l = 0; l < NumLabels(category); ++l)
+    counts.push_back(static_cast<int>(best[SlotOffset(category) + l].item<int64_t>()));
+  return counts;
 }
 
 }  // namespace img2cad::nn

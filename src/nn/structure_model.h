@@ -31,13 +31,26 @@ struct StructureModelConfig {
   // An auxiliary category classifier on the pooled image token: trained beside the decoder and,
   // at decoding, multiplied into the category token's distribution.
   bool category_head = true;
+  // An auxiliary count head: for every label of every category, a distribution over how many
+  // instances of it the object has (0 .. kMaxCountClass, the last class meaning that many or
+  // more), read from the image tokens by one learned query per label. At decoding it is a second
+  // expert on every part-boundary token (another instance of the current label, the next label,
+  // or the end): its log-probability, times `count_weight`, is added to the decoder's. 0 turns it
+  // off. The decoder has to count parts through 100-300 tokens; the head counts in one step.
+  bool count_head = false;
+  double count_weight = 1.0;
   bool operator==(const StructureModelConfig&) const = default;
 };
+
+// Count classes of the count head: 0 .. kMaxCountClass instances, the last meaning "or more".
+inline constexpr int kMaxCountClass = 15;
 
 struct StructureHypothesis {
   program::Structure structure;
   std::vector<int> tokens;  // BOS ... EOS
-  double log_prob = 0;      // natural log of the sequence probability under the model
+  // Natural log of the sequence's score: its probability under the decoder, times the count
+  // head's probability of its part counts to the power count_weight when there is one.
+  double log_prob = 0;
   // The model's probability of this structure's category (its first token, both heads together),
   // in [0, 1]: how sure it is of what the object is, whatever the parts.
   double category_prob = 0;
@@ -53,6 +66,10 @@ class StructureModel {
  public:
   // A freshly initialised model; the same seed gives the same weights.
   static StructureModel Create(const StructureModelConfig& config, uint64_t seed);
+  // A model that is the saved model in `base_dir` plus a fresh count head (seeded by `seed`), and
+  // whose training from then on moves the count head only: the encoder and the decoder stay as
+  // trained. Errors: those of Load, or a base that already has a count head.
+  static core::Result<StructureModel> CountHeadOver(const std::string& base_dir, uint64_t seed);
   // Reads DIR/model.json and DIR/weights.pt. Errors: kNotFound, kParse naming the file, or a
   // structure-token or vocabulary version this build does not speak.
   static core::Result<StructureModel> Load(const std::string& dir);
@@ -72,22 +89,31 @@ class StructureModel {
   // best first. Every one is valid. Errors: kInvalidArgument for an empty image or beam < 1.
   core::Result<std::vector<StructureHypothesis>> Decode(const image::Image& crop, int beam) const;
 
+  // The count head's most probable instance count of every label of `category` (an index into
+  // program::Categories()), in the vocabulary's label order. Errors: kInvalidArgument without a
+  // count head, for an empty image or for an unknown category.
+  core::Result<std::vector<int>> PredictCounts(const image::Image& crop, int category) const;
+  // Changes the count expert's weight at decoding (validation sweeps; Save records it).
+  void set_count_weight(double weight);
+
   // A training checkpoint: weights and optimiser state, so that training resumes exactly.
   // Errors: kIo / kParse naming the file, or a checkpoint of another configuration.
   core::Status SaveCheckpoint(const std::string& path) const;
   core::Status LoadCheckpoint(const std::string& path);
 
-  // One optimiser step of teacher-forced cross-entropy on `batch` (plus the category head's
-  // cross-entropy when the configuration has one); returns the mean token loss alone, comparable
-  // across configurations. Sequences are decoded in length-sorted groups, so a batch that mixes
-  // short chairs and long storage pieces wastes little on padding. The optimiser (AdamW) state
-  // lives with the model. Errors: kInternal when libtorch fails (its message included).
+  // One optimiser step of teacher-forced cross-entropy on `batch` (plus the category and count
+  // heads' cross-entropies when the configuration has them); returns the mean token loss alone,
+  // comparable across configurations, or the count loss when only the count head trains. Sequences
+  // are decoded in length-sorted groups, so a batch that mixes short chairs and long storage pieces
+  // wastes little on padding. The optimiser (AdamW) state lives with the model. Errors: kInternal
+  // when libtorch fails (its message included).
   core::Result<double> TrainStep(const std::vector<StructureExample>& batch, double learning_rate);
 
  private:
   struct Impl;
   double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
   std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam) const;
+  std::vector<int> PredictCountsImpl(const image::Image& crop, int category) const;
   explicit StructureModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -10,6 +10,7 @@
 #include "core/temp_dir.h"
 #include "program/json_io.h"
 #include "program/structure_tokens.h"
+#include "program/vocabulary.h"
 
 namespace img2cad::nn {
 namespace {
@@ -120,6 +121,77 @@ TEST(StructureModelTest, EveryDecodedStructureOf200RandomImagesValidates) {
     EXPECT_TRUE(program::ParseStructure(program::StructureToJson(s)).ok());
     EXPECT_EQ(program::EncodeStructure(s).value(), (*hyps)[0].tokens);
   }
+}
+
+// Per-label instance counts of a token sequence of `category` (an index into Categories()).
+std::vector<int> CountsOf(const std::vector<int>& tokens, int category) {
+  int found = -1;
+  std::vector<int> counts = program::StructureLabelCounts(tokens, &found);
+  EXPECT_EQ(found, category);
+  return counts;
+}
+
+// The chair example's sequence with its last leg left out: a structure the frozen decoder was not
+// trained on, so only the count head can ask for it.
+std::vector<int> ChairWithoutALeg() {
+  auto p = program::ReadProgramFile(std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json");
+  program::Structure s = program::StructureOf(p.value());
+  for (size_t i = s.parts.size(); i-- > 0;)
+    if (s.parts[i].label == "leg") {
+      s.parts.erase(s.parts.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  return program::EncodeStructure(s).value();
+}
+
+TEST(StructureModelTest, CountHeadTrainsOverAFrozenBaseAndCanOverruleTheDecoder) {
+  core::TempDir dir("structure_counts");
+  const std::string base_dir = (dir.path() / "base").string();
+  ASSERT_TRUE(TrainedFixture().Save(base_dir).ok());
+  auto model = StructureModel::CountHeadOver(base_dir, 2);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_TRUE(model->config().count_head);
+
+  // The count head learns a chair with one leg fewer than the decoder was taught.
+  auto data = Fixture();
+  const std::vector<int> original_chair = data[0].tokens;
+  data[0].tokens = ChairWithoutALeg();
+  ASSERT_NE(CountsOf(data[0].tokens, 0), CountsOf(original_chair, 0));
+  for (int step = 0; step < 150; ++step) ASSERT_TRUE(model->TrainStep(data, 3e-3).ok());
+  for (int k = 0; k < 3; ++k) {
+    auto counts = model->PredictCounts(data[k].crop, k);
+    ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+    EXPECT_EQ(*counts, CountsOf(data[k].tokens, k)) << "fixture " << k;
+  }
+
+  // The base stays as trained: without the count expert it decodes what the base decodes.
+  model->set_count_weight(0);
+  const auto base_hyp = TrainedFixture().Decode(data[0].crop, 1)->at(0);
+  const auto plain = model->Decode(data[0].crop, 1)->at(0);
+  EXPECT_EQ(plain.tokens, original_chair);
+  EXPECT_EQ(plain.tokens, base_hyp.tokens);
+  EXPECT_NEAR(plain.log_prob, base_hyp.log_prob, 1e-4);
+
+  // With a strong count expert the decoder's remaining legs end where the head says; the other
+  // pictures keep their structures.
+  model->set_count_weight(20);
+  auto guided = model->Decode(data[0].crop, 3);
+  ASSERT_TRUE(guided.ok());
+  EXPECT_EQ(CountsOf(guided->at(0).tokens, 0), CountsOf(data[0].tokens, 0))
+      << program::StructureTokensToText(guided->at(0).tokens);
+  for (int k = 1; k < 3; ++k)
+    EXPECT_EQ(model->Decode(data[k].crop, 1)->at(0).tokens, data[k].tokens);
+
+  // The count head and its weight survive saving; a second count head is refused.
+  const std::string counted_dir = (dir.path() / "counted").string();
+  ASSERT_TRUE(model->Save(counted_dir).ok());
+  auto loaded = StructureModel::Load(counted_dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config(), model->config());
+  EXPECT_EQ(loaded->PredictCounts(data[2].crop, 2).value(), CountsOf(data[2].tokens, 2));
+  EXPECT_FALSE(StructureModel::CountHeadOver(counted_dir, 3).ok());
+  EXPECT_EQ(TrainedFixture().PredictCounts(data[0].crop, 0).status().code(),
+            core::StatusCode::kInvalidArgument);
 }
 
 TEST(StructureModelTest, RefusesEmptyImagesAndBadBeams) {

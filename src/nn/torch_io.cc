@@ -82,6 +82,7 @@ core::Status SaveCheckpoint(const std::string& path, const torch::nn::Module& mo
 }
 
 core::Status LoadCheckpoint(const std::string& path, torch::nn::Module* module,
+                            const std::vector<torch::Tensor>& trainable,
                             std::unique_ptr<torch::optim::AdamW>* optimizer, double weight_decay,
                             uint64_t* seed, int64_t* steps) {
   IMG2CAD_ASSIGN_OR_RETURN(std::string bytes, core::ReadFile(path));
@@ -98,7 +99,7 @@ core::Status LoadCheckpoint(const std::string& path, torch::nn::Module* module,
     *steps = steps_t.item<int64_t>();
     if (archive.try_read("optim", optim)) {
       *optimizer = std::make_unique<torch::optim::AdamW>(
-          module->parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(weight_decay));
+          trainable, torch::optim::AdamWOptions(1e-3).weight_decay(weight_decay));
       (*optimizer)->load(optim);
     }
   } catch (const c10::Error& e) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -31,9 +32,12 @@ core::Status LoadWeights(const std::string& dir, torch::nn::Module* module);
 // A training checkpoint at `path`: weights, AdamW state (when it exists), seed and steps.
 core::Status SaveCheckpoint(const std::string& path, const torch::nn::Module& module,
                             const torch::optim::AdamW* optimizer, uint64_t seed, int64_t steps);
-// Restores one; creates `*optimizer` (weight decay `weight_decay`) when the file has its state.
-// Errors: kNotFound, kParse naming the file (another configuration's checkpoint included).
+// Restores one; creates `*optimizer` over `trainable` (the parameters the run optimises: all of
+// the module's, or a part when the rest is frozen; weight decay `weight_decay`) when the file has
+// its state. Errors: kNotFound, kParse naming the file (another configuration's checkpoint
+// included).
 core::Status LoadCheckpoint(const std::string& path, torch::nn::Module* module,
+                            const std::vector<torch::Tensor>& trainable,
                             std::unique_ptr<torch::optim::AdamW>* optimizer, double weight_decay,
                             uint64_t* seed, int64_t* steps);
 

@@ -7,6 +7,7 @@
 #include "core/rng.h"
 #include "nn/structure_data.h"
 #include "nn/train_stage_internal.h"
+#include "program/structure_tokens.h"
 
 namespace img2cad::nn {
 
@@ -28,6 +29,23 @@ std::array<double, 2> Score(const StructureModel& model, const std::vector<Struc
   return n ? std::array<double, 2>{exact / n, category / n} : std::array<double, 2>{0, 0};
 }
 
+// The share of samples whose every label count the count head gets right (given the category).
+double CountScore(const StructureModel& model, const std::vector<StructureSample>& val,
+                  size_t count) {
+  int n = 0, right = 0;
+  for (size_t i = 0; i < val.size() && i < count; ++i) {
+    int category = -1;
+    std::vector<int> truth = program::StructureLabelCounts(val[i].tokens, &category);
+    for (int& c : truth) c = std::min(c, kMaxCountClass);
+    auto counts =
+        model.PredictCounts(SampleCrop(val[i], model.config().image_size, nullptr), category);
+    if (!counts.ok()) continue;
+    ++n;
+    right += *counts == truth;
+  }
+  return n ? static_cast<double>(right) / n : 0;
+}
+
 }  // namespace
 
 core::Status TrainStructure(const TrainStructureOptions& o,
@@ -37,24 +55,54 @@ core::Status TrainStructure(const TrainStructureOptions& o,
   const std::vector<StructureSample>& train = sets.train;
   const std::vector<StructureSample>& val = sets.val;
 
+  const bool counts_only = !o.base_dir.empty();
   StructureModel model = StructureModel::Create(o.config, o.seed);
+  if (counts_only) {
+    IMG2CAD_ASSIGN_OR_RETURN(model, StructureModel::CountHeadOver(o.base_dir, o.seed));
+  }
+  const int image_size = model.config().image_size;
   auto step = [&](const std::vector<size_t>& indices, int64_t step, double lr) {
     std::vector<StructureExample> batch;
     for (size_t idx : indices) {
       core::Rng aug(core::MixSeed(core::MixSeed(o.seed, static_cast<uint64_t>(step)), idx));
-      batch.push_back({SampleCrop(train[idx], o.config.image_size, &aug), train[idx].tokens});
+      batch.push_back({SampleCrop(train[idx], image_size, &aug), train[idx].tokens});
     }
     return model.TrainStep(batch, lr);
   };
-  auto validate = [&](bool final) {
-    return Score(model, val, static_cast<size_t>(final ? 5 : 1) * o.val_samples);
+  auto validate = [&](bool final) -> std::array<double, 2> {
+    const size_t n = static_cast<size_t>(final ? 5 : 1) * o.val_samples;
+    if (counts_only) return {CountScore(model, val, n), Score(model, val, n)[0]};
+    return Score(model, val, n);
   };
-  IMG2CAD_ASSIGN_OR_RETURN(StageRun run, TrainStage(o, sets, model, {"val_exact", "val_category"},
-                                                    true, step, validate, progress));
-  run.card["validation"] = {{"samples", std::min<size_t>(val.size(), 5 * o.val_samples)},
-                            {"structure_exact", run.result.final_val[0]},
-                            {"category_accuracy", run.result.final_val[1]},
-                            {"decode", "greedy"}};
+  const std::array<std::string, 2> names =
+      counts_only ? std::array<std::string, 2>{"val_counts", "val_exact"}
+                  : std::array<std::string, 2>{"val_exact", "val_category"};
+  IMG2CAD_ASSIGN_OR_RETURN(StageRun run,
+                           TrainStage(o, sets, model, names, true, step, validate, progress));
+  const size_t n_val = std::min<size_t>(val.size(), 5 * o.val_samples);
+  run.card["validation"] = {{"samples", n_val}, {"decode", "greedy"}};
+  if (counts_only) {
+    run.card["base"] = o.base_dir;
+    run.card["validation"]["counts_exact"] = run.result.final_val[0];
+  } else {
+    run.card["validation"]["structure_exact"] = run.result.final_val[0];
+    run.card["validation"]["category_accuracy"] = run.result.final_val[1];
+  }
+  if (model.config().count_head && !o.count_weights.empty()) {
+    // The count expert's weight is a decoding choice: made on validation, recorded in the card.
+    nlohmann::ordered_json sweep = nlohmann::ordered_json::array();
+    double best_weight = o.count_weights[0], best = -1;
+    for (double w : o.count_weights) {
+      model.set_count_weight(w);
+      const auto score = Score(model, val, n_val);
+      sweep.push_back(
+          {{"count_weight", w}, {"structure_exact", score[0]}, {"category_accuracy", score[1]}});
+      if (score[0] > best) best = score[0], best_weight = w;
+    }
+    model.set_count_weight(best_weight);
+    run.card["validation"]["count_weight_sweep"] = sweep;
+    run.card["validation"]["structure_exact"] = best;
+  }
   return model.Save(o.out_dir, run.card.dump());
 }
 

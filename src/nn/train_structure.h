@@ -6,11 +6,15 @@
 // lr, samples_per_s, elapsed_s, val_exact, val_category), curve.png. Output (OUT, e.g.
 // models/structure): weights.pt and model.json (config, versions, data, seed, steps, training
 // time, validation metrics).
+//
+// With a base model (`--base`), it trains only a count head over that frozen model: minutes, not
+// the hour of a full run.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "nn/structure_model.h"
@@ -24,6 +28,13 @@ struct TrainStructureOptions : TrainRunOptions {
     out_dir = "models/structure";
   }
   StructureModelConfig config;
+  // Non-empty: train only a count head over the frozen model in this folder (its configuration
+  // replaces `config`); the validation columns are then val_counts (every label's count right,
+  // from the head alone) and val_exact (greedy decoding with the count expert).
+  std::string base_dir;
+  // Count-expert weights tried on validation at the end when the model has a count head; the
+  // best (exact structures, greedy, the smaller on ties) is saved as the model's count_weight.
+  std::vector<double> count_weights = {0, 0.5, 1, 2, 4};
 };
 
 // Errors: unreadable data (named), an empty split, or an unwritable WORK or OUT.

@@ -85,6 +85,27 @@ int LabelIndexIn(int category, int token) {
 
 int StructureVocabularySize() { return T().size; }
 
+int StructureTokenCategory(int token) {
+  return T().IsCategory(token) ? token - T().first_category : -1;
+}
+
+std::vector<int> StructureLabelCounts(const std::vector<int>& tokens, int* category) {
+  *category = tokens.size() > 1 ? StructureTokenCategory(tokens[1]) : -1;
+  if (*category < 0) return {};
+  std::vector<int> counts(LabelsOf(Categories()[*category]).size(), 0);
+  for (int t : tokens) {
+    const int label = StructureTokenLabelIndex(*category, t);
+    if (label >= 0) ++counts[label];
+  }
+  return counts;
+}
+
+int StructureTokenLabelIndex(int category, int token) {
+  if (category < 0 || category >= static_cast<int>(Categories().size()) || !T().IsLabel(token))
+    return -1;
+  return LabelIndexIn(category, token);
+}
+
 std::string StructureTokenName(int token) {
   return token >= 0 && token < T().size ? T().names[token] : "?";
 }

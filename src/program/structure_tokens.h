@@ -46,6 +46,17 @@ inline constexpr int kBosToken = 1;
 inline constexpr int kEosToken = 2;
 int StructureVocabularySize();
 
+// The index in Categories() of a CAT_<category> token, or -1 for any other token.
+int StructureTokenCategory(int token);
+// For a PART_<label> token: the label's index in LabelsOf(Categories()[category]); -1 when the
+// token is not a part label or the label is not in that category's vocabulary.
+int StructureTokenLabelIndex(int category, int token);
+
+// How many parts of each label of its category a sequence has, in the vocabulary's label order;
+// the category (an index into Categories()) goes to *category, -1 (and no counts) when tokens[1]
+// is not a category token.
+std::vector<int> StructureLabelCounts(const std::vector<int>& tokens, int* category);
+
 // A token's name, e.g. "PART_leg", "EXTRUDE_one_sided_new_body"; "?" for an unknown id.
 std::string StructureTokenName(int token);
 

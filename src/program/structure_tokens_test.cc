@@ -174,5 +174,31 @@ TEST(StructureTokensTest, EveryMaskedWalkDecodesToAValidStructure) {
   }
 }
 
+TEST(StructureTokensTest, TokensNameTheirCategoryAndLabelIndex) {
+  const int storage = 2;
+  ASSERT_EQ(Categories()[storage], "storage");
+  EXPECT_EQ(StructureTokenCategory(Token("CAT_storage")), storage);
+  EXPECT_EQ(StructureTokenCategory(Token("PART_leg")), -1);
+  EXPECT_EQ(StructureTokenLabelIndex(storage, Token("PART_drawer")),
+            *LabelIndex("storage", "drawer"));
+  EXPECT_EQ(StructureTokenLabelIndex(0, Token("PART_drawer")), -1);  // not a chair label
+  EXPECT_EQ(StructureTokenLabelIndex(storage, Token("LOOP")), -1);
+  EXPECT_EQ(StructureTokenLabelIndex(7, Token("PART_leg")), -1);
+
+  int category = -1;
+  const auto counts = StructureLabelCounts(
+      Tokens("BOS CAT_storage SYM_none PART_side LOOP CIRCLE EXTRUDE_one_sided_new_body PART_side "
+             "LOOP CIRCLE EXTRUDE_one_sided_new_body PART_drawer LOOP CIRCLE "
+             "EXTRUDE_one_sided_new_body EOS"),
+      &category);
+  EXPECT_EQ(category, storage);
+  std::vector<int> expected(LabelsOf("storage").size(), 0);
+  expected[*LabelIndex("storage", "side")] = 2;
+  expected[*LabelIndex("storage", "drawer")] = 1;
+  EXPECT_EQ(counts, expected);
+  EXPECT_TRUE(StructureLabelCounts(Tokens("BOS EOS"), &category).empty());
+  EXPECT_EQ(category, -1);
+}
+
 }  // namespace
 }  // namespace img2cad::program

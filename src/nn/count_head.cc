@@ -1,0 +1,116 @@
+#include "nn/count_head_internal.h"
+
+#include <algorithm>
+
+#include "core/check.h"
+#include "nn/layers_internal.h"
+#include "program/structure_tokens.h"
+#include "program/vocabulary.h"
+
+namespace img2cad::nn::count_head {
+
+using layers::Attention;
+
+int SlotOffset(int category) {
+  int offset = 0;
+  for (int c = 0; c < category; ++c) offset += NumLabels(c);
+  return offset;
+}
+
+int NumSlots() { return SlotOffset(static_cast<int>(program::Categories().size())); }
+
+int NumLabels(int category) {
+  return static_cast<int>(program::LabelsOf(program::Categories()[category]).size());
+}
+
+CountHeadImpl::CountHeadImpl(const StructureModelConfig& c) {
+  queries = register_parameter("queries", torch::randn({NumSlots(), c.d_model}) * 0.02);
+  for (int i = 0; i < kRounds; ++i) {
+    attn->push_back(Attention(c.d_model, c.heads));
+    n1->push_back(torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
+    n2->push_back(torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
+    ff1->push_back(torch::nn::Linear(c.d_model, c.ff));
+    ff2->push_back(torch::nn::Linear(c.ff, c.d_model));
+  }
+  register_module("attn", attn);
+  register_module("n1", n1);
+  register_module("n2", n2);
+  register_module("ff1", ff1);
+  register_module("ff2", ff2);
+  out = register_module("out", torch::nn::Linear(c.d_model, kMaxCountClass + 1));
+}
+
+torch::Tensor CountHeadImpl::forward(const torch::Tensor& memory) {
+  auto x = queries.unsqueeze(0).expand({memory.size(0), -1, -1});
+  for (int i = 0; i < kRounds; ++i) {
+    auto a = attn[i]->as<Attention>();
+    x = x + a->Attend(n1[i]->as<torch::nn::LayerNorm>()->forward(x), a->Keys(memory),
+                      a->Values(memory), {}, 0);
+    auto h = n2[i]->as<torch::nn::LayerNorm>()->forward(x);
+    x = x + ff2[i]->as<torch::nn::Linear>()->forward(
+                torch::gelu(ff1[i]->as<torch::nn::Linear>()->forward(h)));
+  }
+  return out(x);
+}
+
+torch::Tensor CountLoss(CountHead& head, const torch::Tensor& memory,
+                        const std::vector<StructureExample>& batch) {
+  const int64_t b = static_cast<int64_t>(batch.size());
+  auto targets = torch::full({b, NumSlots()}, -100, torch::kLong);  // -100: ignored
+  auto tg = targets.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    int category = -1;
+    const std::vector<int> counts = program::StructureLabelCounts(batch[i].tokens, &category);
+    IMG2CAD_CHECK(category >= 0) << "a training sequence without its category";
+    for (size_t l = 0; l < counts.size(); ++l)
+      tg[i][SlotOffset(category) + static_cast<int>(l)] = std::min(counts[l], kMaxCountClass);
+  }
+  return torch::nn::functional::cross_entropy(
+      head(memory).reshape({b * NumSlots(), kMaxCountClass + 1}), targets.reshape({-1}),
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+}
+
+CountTable MakeCountTable(CountHead& head, const torch::Tensor& memory) {
+  constexpr double kFloor = -30;  // keeps impossible counts finite
+  auto logp = torch::log_softmax(head(memory)[0], -1).to(torch::kDouble);  // [slots, K]
+  auto tail = torch::logcumsumexp(logp.flip(-1), -1).flip(-1);
+  auto lp = logp.accessor<double, 2>();
+  auto tl = tail.accessor<double, 2>();
+  CountTable table;
+  table.exactly.resize(NumSlots());
+  table.at_least.resize(NumSlots());
+  for (int s = 0; s < NumSlots(); ++s)
+    for (int k = 0; k <= kMaxCountClass; ++k) {
+      table.exactly[s][k] = std::max(kFloor, lp[s][k]);
+      table.at_least[s][k] = std::max(kFloor, tl[s][k]);
+    }
+  return table;
+}
+
+void PartRun::Accept(int token) {
+  if (category < 0) {
+    category = program::StructureTokenCategory(token);
+    return;
+  }
+  const int l = program::StructureTokenLabelIndex(category, token);
+  if (l < 0) return;
+  run = l == label ? run + 1 : 1;
+  label = l;
+}
+
+double CountLogProb(const CountTable& t, const PartRun& h, int token) {
+  if (h.category < 0) return 0;
+  const int offset = SlotOffset(h.category);
+  const int label = program::StructureTokenLabelIndex(h.category, token);
+  if (token != program::kEosToken && label < 0) return 0;
+  if (label >= 0 && label == h.label)
+    return t.AtLeast(offset + label, h.run + 1) - t.AtLeast(offset + label, h.run);
+  double lp = 0;
+  if (h.label >= 0) lp += t.Exactly(offset + h.label, h.run) - t.AtLeast(offset + h.label, h.run);
+  const int next = label >= 0 ? label : NumLabels(h.category);
+  for (int l = h.label + 1; l < next; ++l) lp += t.Exactly(offset + l, 0);
+  if (label >= 0) lp += t.AtLeast(offset + label, 1);
+  return lp;
+}
+
+}  // namespace img2cad::nn::count_head
