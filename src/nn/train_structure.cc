@@ -56,10 +56,12 @@ core::Status TrainStructure(const TrainStructureOptions& o,
   const std::vector<StructureSample>& val = sets.val;
 
   const bool counts_only = !o.base_dir.empty();
-  StructureModel model = StructureModel::Create(o.config, o.seed);
-  if (counts_only) {
-    IMG2CAD_ASSIGN_OR_RETURN(model, StructureModel::CountHeadOver(o.base_dir, o.seed));
-  }
+  // A count head over a base model takes the base's configuration, so nothing is built from
+  // o.config in that case.
+  IMG2CAD_ASSIGN_OR_RETURN(
+      StructureModel model,
+      counts_only ? StructureModel::CountHeadOver(o.base_dir, o.seed)
+                  : core::Result<StructureModel>(StructureModel::Create(o.config, o.seed)));
   const int image_size = model.config().image_size;
   auto step = [&](const std::vector<size_t>& indices, int64_t step, double lr) {
     std::vector<StructureExample> batch;
