@@ -53,8 +53,18 @@ torch::Tensor CountHeadImpl::forward(const torch::Tensor& memory) {
   return out(x);
 }
 
+int64_t CountTargets(const std::vector<StructureExample>& batch) {
+  int64_t n = 0;
+  for (const auto& e : batch) {
+    const int category = program::StructureTokenCategory(e.tokens.at(1));
+    IMG2CAD_CHECK(category >= 0) << "a training sequence without its category";
+    n += NumLabels(category);
+  }
+  return n;
+}
+
 torch::Tensor CountLoss(CountHead& head, const torch::Tensor& memory,
-                        const std::vector<StructureExample>& batch) {
+                        const std::vector<StructureExample>& batch, double normaliser) {
   const int64_t b = static_cast<int64_t>(batch.size());
   auto targets = torch::full({b, NumSlots()}, -100, torch::kLong);  // -100: ignored
   auto tg = targets.accessor<int64_t, 2>();
@@ -65,9 +75,12 @@ torch::Tensor CountLoss(CountHead& head, const torch::Tensor& memory,
     for (size_t l = 0; l < counts.size(); ++l)
       tg[i][SlotOffset(category) + static_cast<int>(l)] = std::min(counts[l], kMaxCountClass);
   }
+  if (normaliser <= 0) normaliser = static_cast<double>(std::max<int64_t>(1, CountTargets(batch)));
   return torch::nn::functional::cross_entropy(
-      head(memory).reshape({b * NumSlots(), kMaxCountClass + 1}), targets.reshape({-1}),
-      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+             head(memory).reshape({b * NumSlots(), kMaxCountClass + 1}), targets.reshape({-1}),
+             torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+                 torch::kSum)) /
+         normaliser;
 }
 
 CountTable MakeCountTable(CountHead& head, const torch::Tensor& memory) {

@@ -30,10 +30,13 @@ struct CountHeadImpl : torch::nn::Module {
 };
 TORCH_MODULE(CountHead);
 
-// The mean cross-entropy over the slots of each example's own category (counts clipped to the
-// last class).
+// The cross-entropy over the slots of each example's own category (counts clipped to the last
+// class), summed and divided by `normaliser`; <= 0 means the number of those slots (the mean).
 torch::Tensor CountLoss(CountHead& head, const torch::Tensor& memory,
-                        const std::vector<StructureExample>& batch);
+                        const std::vector<StructureExample>& batch, double normaliser = 0);
+
+// The number of count targets of a batch: the labels of each example's category, summed.
+int64_t CountTargets(const std::vector<StructureExample>& batch);
 
 // The head's answer for one image (memory [1, M, d]) as log-probabilities, per slot: of each
 // count class, and of each count "at least k" (k = 0 .. kMaxCountClass).

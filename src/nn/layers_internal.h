@@ -2,14 +2,43 @@
 // libtorch, so only nn/*.cc files include it (never a public header).
 #pragma once
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdint>
 #include <numeric>
+#include <optional>
 
 #include "image/image.h"
 
 namespace img2cad::nn::layers {
+
+// The generator of the innermost DropoutScope open on this thread, if any.
+inline std::optional<at::Generator>& ThreadDropoutGenerator() {
+  thread_local std::optional<at::Generator> generator;
+  return generator;
+}
+
+// While it lives, Dropout() on this thread draws from a generator seeded with `seed` instead of
+// torch's global one, so that shards of a batch trained on parallel threads stay deterministic.
+class DropoutScope {
+ public:
+  explicit DropoutScope(uint64_t seed) {
+    ThreadDropoutGenerator() = at::detail::createCPUGenerator(seed);
+  }
+  ~DropoutScope() { ThreadDropoutGenerator().reset(); }
+  DropoutScope(const DropoutScope&) = delete;
+  DropoutScope& operator=(const DropoutScope&) = delete;
+};
+
+// Inverted dropout with probability p while training; the identity otherwise.
+inline torch::Tensor Dropout(const torch::Tensor& x, double p, bool training) {
+  if (p <= 0 || !training) return x;
+  auto& generator = ThreadDropoutGenerator();
+  if (!generator) return torch::dropout(x, p, true);
+  return x * torch::empty_like(x).bernoulli_(1 - p, *generator) / (1 - p);
+}
 
 // GroupNorm rather than BatchNorm: the statistics do not depend on the batch, so one photo at
 // inference is treated exactly like a training batch.
@@ -100,7 +129,7 @@ struct AttentionImpl : torch::nn::Module {
     auto scores = torch::matmul(qh, keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(dh));
     if (mask.defined()) scores = scores + mask;
     auto weights = torch::softmax(scores, -1);
-    if (dropout > 0 && is_training()) weights = torch::dropout(weights, dropout, true);
+    weights = Dropout(weights, dropout, is_training());
     auto out = torch::matmul(weights, values).transpose(1, 2).contiguous();
     return o(out.view({out.size(0), out.size(1), heads * dh}));
   }

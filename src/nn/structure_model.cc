@@ -18,6 +18,7 @@
 #include "core/rng.h"
 #include "core/version.h"
 #include "nn/count_head_internal.h"
+#include "nn/data_parallel_internal.h"
 #include "nn/layers_internal.h"
 #include "nn/torch_io_internal.h"
 #include "program/structure_tokens.h"
@@ -54,9 +55,7 @@ struct DecoderLayerImpl : torch::nn::Module {
     ff2 = register_module("ff2", torch::nn::Linear(c.ff, c.d_model));
   }
   torch::Tensor Mlp(const torch::Tensor& x) {
-    auto h = torch::gelu(ff1(n3(x)));
-    if (is_training()) h = torch::dropout(h, kDropout, true);
-    return ff2(h);
+    return ff2(layers::Dropout(torch::gelu(ff1(n3(x))), kDropout, is_training()));
   }
   // Whole sequences (training): x [B, L, d], memory [B, M, d], causal [L, L].
   torch::Tensor forward(torch::Tensor x, const torch::Tensor& memory, const torch::Tensor& causal) {
@@ -122,7 +121,7 @@ TORCH_MODULE(Net);
 constexpr float kMasked = -1e9f;
 
 // Additive logits allowing only the tokens that may follow BOS (the categories).
-torch::Tensor CategoryMask() {
+torch::Tensor MakeCategoryMask() {
   const int vocab = program::StructureVocabularySize();
   program::StructureGrammar grammar;
   IMG2CAD_CHECK(grammar.Accept(program::kBosToken).ok());
@@ -132,6 +131,88 @@ torch::Tensor CategoryMask() {
   for (int v = 0; v < vocab; ++v)
     if (!allowed[v]) mask[v] = kMasked;
   return mask;
+}
+
+// Built once: the training step adds it for every batch.
+const torch::Tensor& CategoryMask() {
+  static const torch::Tensor mask = MakeCategoryMask();
+  return mask;
+}
+
+// Shards per batch (data_parallel_internal.h): fixed, so training does not depend on threads.
+constexpr size_t kShards = 2;
+
+torch::Tensor Images(const std::vector<StructureExample>& batch, int size) {
+  std::vector<torch::Tensor> images;
+  for (const auto& e : batch) images.push_back(ImageTensor(e.crop, size));
+  return torch::stack(images);
+}
+
+// What a shard's loss sums are divided by, over the whole batch: its tokens that have a target,
+// its examples and its count targets. So the shards' gradients add up to the batch's.
+struct Normalisers {
+  double tokens, examples, counts;
+};
+
+// One shard's share of the batch loss: the grammar-masked token cross-entropy, plus the category
+// and count heads' when the model has them. Returns the token part's value and the whole loss.
+std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<StructureExample>& shard,
+                                           const Normalisers& norm) {
+  const int vocab = program::StructureVocabularySize();
+  const auto memory = net->encoder(Images(shard, net->config.image_size));
+  // Length-sorted groups of up to kGroup sequences (the shard comes sorted), each padded only to
+  // its own longest.
+  constexpr size_t kGroup = 8;
+  torch::Tensor token_loss_sum = torch::zeros({});
+  std::vector<unsigned char> allowed;
+  for (size_t g0 = 0; g0 < shard.size(); g0 += kGroup) {
+    const int64_t first = static_cast<int64_t>(g0);
+    const int64_t b = static_cast<int64_t>(std::min(shard.size(), g0 + kGroup) - g0);
+    int64_t len = 0;
+    for (int64_t i = 0; i < b; ++i)
+      len = std::max<int64_t>(len, static_cast<int64_t>(shard[first + i].tokens.size()) - 1);
+    auto inputs = torch::full({b, len}, program::kPadToken, torch::kLong);
+    auto targets = torch::full({b, len}, -100, torch::kLong);  // -100: ignored by the loss
+    auto mask = torch::zeros({b, len, vocab});
+    auto in_a = inputs.accessor<int64_t, 2>();
+    auto tg_a = targets.accessor<int64_t, 2>();
+    auto mk_a = mask.accessor<float, 3>();
+    for (int64_t i = 0; i < b; ++i) {
+      const auto& tokens = shard[first + i].tokens;
+      program::StructureGrammar grammar;
+      IMG2CAD_CHECK(grammar.Accept(tokens[0]).ok());
+      for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+        in_a[i][t] = tokens[t];
+        tg_a[i][t] = tokens[t + 1];
+        // The loss is over the tokens the grammar allows, as in decoding.
+        grammar.AllowedNext(&allowed);
+        for (int v = 0; v < vocab; ++v)
+          if (!allowed[v]) mk_a[i][t][v] = kMasked;
+        IMG2CAD_CHECK(grammar.Accept(tokens[t + 1]).ok()) << "training sequence breaks the grammar";
+      }
+    }
+    auto logits = net->forward(memory.slice(0, first, first + b), inputs) + mask;
+    token_loss_sum =
+        token_loss_sum +
+        torch::nn::functional::cross_entropy(
+            logits.reshape({b * len, vocab}), targets.reshape({b * len}),
+            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+                torch::kSum));
+  }
+  const auto token_loss = token_loss_sum / std::max(1.0, norm.tokens);
+  auto loss = token_loss;
+  if (net->category) {
+    std::vector<int64_t> cats;
+    for (const auto& e : shard) cats.push_back(e.tokens.at(1));
+    auto logits = net->category(memory.select(1, 0)) + CategoryMask();
+    loss = loss + torch::nn::functional::cross_entropy(
+                      logits, torch::tensor(cats, torch::kLong),
+                      torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+                      norm.examples;
+  }
+  if (net->counts)
+    loss = loss + count_head::CountLoss(net->counts, memory, shard, std::max(1.0, norm.counts));
+  return {token_loss.item<double>(), loss};
 }
 
 }  // namespace
@@ -146,6 +227,8 @@ struct StructureModel::Impl {
   int64_t steps = 0;
   // Only the count head trains (CountHeadOver); the encoder and decoder are frozen.
   bool counts_only = false;
+  // Copies of net that train the other shards of a batch (data_parallel_internal.h).
+  std::vector<Net> replicas;
   std::vector<torch::Tensor> Trainable() const {
     return counts_only ? net->counts->parameters() : net->parameters();
   }
@@ -188,11 +271,10 @@ core::Result<double> StructureModel::TrainStep(const std::vector<StructureExampl
 
 double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch, double lr) {
   IMG2CAD_CHECK(!batch.empty());
-  const core::ThreadLease lease = core::ReserveThreads(0);
-  torch::set_num_threads(lease.count());
   Net& net = impl_->net;
   net->train();
-  torch::manual_seed(core::MixSeed(impl_->seed, static_cast<uint64_t>(impl_->steps)));
+  const uint64_t step_seed = core::MixSeed(impl_->seed, static_cast<uint64_t>(impl_->steps));
+  torch::manual_seed(step_seed);
   ++impl_->steps;
   if (!impl_->optimizer) {
     impl_->optimizer = std::make_unique<torch::optim::AdamW>(
@@ -201,14 +283,13 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   for (auto& group : impl_->optimizer->param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 
-  const int vocab = program::StructureVocabularySize();
-  std::vector<torch::Tensor> images;
-  for (const auto& e : batch) images.push_back(ImageTensor(e.crop, config().image_size));
   if (impl_->counts_only) {
+    const core::ThreadLease lease = core::ReserveThreads(0);
+    torch::set_num_threads(lease.count());
     torch::Tensor memory;
     {
       torch::NoGradGuard frozen;
-      memory = net->encoder(torch::stack(images));
+      memory = net->encoder(Images(batch, config().image_size));
     }
     auto loss = count_head::CountLoss(net->counts, memory, batch);
     impl_->optimizer->zero_grad();
@@ -217,67 +298,39 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
     impl_->optimizer->step();
     return loss.item<double>();
   }
-  const auto memory = net->encoder(torch::stack(images));
 
-  // Length-sorted groups of up to kGroup sequences, each padded only to its own longest.
-  constexpr size_t kGroup = 8;
+  // Shards: the batch sorted by length and dealt out in turn, so that they cost about the same.
   std::vector<int64_t> order(batch.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
     return batch[a].tokens.size() < batch[b].tokens.size();
   });
-  torch::Tensor token_loss_sum = torch::zeros({});
-  int64_t token_count = 0;
-  std::vector<unsigned char> allowed;
-  for (size_t g0 = 0; g0 < order.size(); g0 += kGroup) {
-    const std::vector<int64_t> group(order.begin() + g0,
-                                     order.begin() + std::min(order.size(), g0 + kGroup));
-    const int64_t b = static_cast<int64_t>(group.size());
-    const int64_t len = static_cast<int64_t>(batch[group.back()].tokens.size()) - 1;
-    auto inputs = torch::full({b, len}, program::kPadToken, torch::kLong);
-    auto targets = torch::full({b, len}, -100, torch::kLong);  // -100: ignored by the loss
-    auto mask = torch::zeros({b, len, vocab});
-    auto in_a = inputs.accessor<int64_t, 2>();
-    auto tg_a = targets.accessor<int64_t, 2>();
-    auto mk_a = mask.accessor<float, 3>();
-    for (int64_t i = 0; i < b; ++i) {
-      const auto& tokens = batch[group[i]].tokens;
-      program::StructureGrammar grammar;
-      IMG2CAD_CHECK(grammar.Accept(tokens[0]).ok());
-      for (size_t t = 0; t + 1 < tokens.size(); ++t) {
-        in_a[i][t] = tokens[t];
-        tg_a[i][t] = tokens[t + 1];
-        // The loss is over the tokens the grammar allows, as in decoding.
-        grammar.AllowedNext(&allowed);
-        for (int v = 0; v < vocab; ++v)
-          if (!allowed[v]) mk_a[i][t][v] = kMasked;
-        IMG2CAD_CHECK(grammar.Accept(tokens[t + 1]).ok()) << "training sequence breaks the grammar";
-        ++token_count;
-      }
-    }
-    const auto index = torch::tensor(group, torch::kLong);
-    auto logits = net->forward(memory.index_select(0, index), inputs) + mask;
-    token_loss_sum =
-        token_loss_sum +
-        torch::nn::functional::cross_entropy(
-            logits.reshape({b * len, vocab}), targets.reshape({b * len}),
-            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
-                torch::kSum));
-  }
-  const auto token_loss = token_loss_sum / static_cast<double>(std::max<int64_t>(1, token_count));
-  auto loss = token_loss;
-  if (net->category) {
-    std::vector<int64_t> cats;
-    for (const auto& e : batch) cats.push_back(e.tokens.at(1));
-    auto logits = net->category(memory.select(1, 0)) + CategoryMask();
-    loss = loss + torch::nn::functional::cross_entropy(logits, torch::tensor(cats, torch::kLong));
-  }
-  if (net->counts) loss = loss + count_head::CountLoss(net->counts, memory, batch);
-  impl_->optimizer->zero_grad();
-  loss.backward();
+  std::vector<std::vector<StructureExample>> shards(kShards);
+  for (size_t i = 0; i < order.size(); ++i) shards[i % kShards].push_back(batch[order[i]]);
+  Normalisers norm{0, static_cast<double>(batch.size()), 0};
+  for (const auto& e : batch) norm.tokens += static_cast<double>(e.tokens.size() - 1);
+  if (net->counts) norm.counts = static_cast<double>(count_head::CountTargets(batch));
+
+  while (impl_->replicas.size() + 1 < kShards) impl_->replicas.emplace_back(config());
+  for (auto& r : impl_->replicas) data_parallel::CopyParameters(*net, *r);
+  std::array<double, kShards> token_loss{};
+  data_parallel::RunShards(kShards, [&](int s) {
+    if (shards[s].empty()) return;
+    Net& replica = s == 0 ? net : impl_->replicas[s - 1];
+    replica->train();
+    replica->zero_grad();
+    layers::DropoutScope dropout(core::MixSeed(step_seed, static_cast<uint64_t>(s) + 1));
+    auto [tokens, loss] = ShardLoss(replica, shards[s], norm);
+    loss.backward();
+    token_loss[s] = tokens;
+  });
+  for (size_t r = 0; r < impl_->replicas.size(); ++r)
+    if (!shards[r + 1].empty()) data_parallel::AddGradients(*impl_->replicas[r], *net);
   torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
   impl_->optimizer->step();
-  return token_loss.item<double>();
+  double total = 0;
+  for (double t : token_loss) total += t;
+  return total;
 }
 
 core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(const image::Image& crop,
@@ -298,7 +351,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
   torch::set_num_threads(lease.count());
   torch::NoGradGuard no_grad;
   Net& net = impl_->net;
-  net->eval();
+  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
   const int vocab = program::StructureVocabularySize();
   const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
 
@@ -525,7 +578,7 @@ std::vector<int> StructureModel::PredictCountsImpl(const image::Image& crop, int
   torch::set_num_threads(lease.count());
   torch::NoGradGuard no_grad;
   Net& net = impl_->net;
-  net->eval();
+  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
   const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
   const auto best = net->counts(memory)[0].argmax(-1);
   std::vector<int> counts;

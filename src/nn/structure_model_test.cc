@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/file_io.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "core/temp_dir.h"
 #include "program/json_io.h"
@@ -74,6 +75,25 @@ TEST(StructureModelTest, OverfitsATinyFixtureAndDecodesItExactly) {
     EXPECT_GT((*hyps)[0].log_prob, std::log(0.3));
     if (hyps->size() > 1) EXPECT_LE((*hyps)[1].log_prob, (*hyps)[0].log_prob);
   }
+}
+
+// A batch is cut into fixed shards that train side by side on replicas when threads allow
+// (data_parallel_internal.h): one thread or two must give the same model, bit for bit.
+TEST(StructureModelTest, TrainingIsTheSameOnOneThreadOrTwo) {
+  StructureModelConfig c = Tiny();
+  c.count_head = true;
+  auto train = [&](int threads) {
+    const int budget = core::ThreadBudget();
+    core::SetThreadBudget(threads);
+    StructureModel m = StructureModel::Create(c, 3);
+    std::vector<double> losses;
+    for (int step = 0; step < 3; ++step) losses.push_back(m.TrainStep(Fixture(), 3e-3).value());
+    core::SetThreadBudget(budget);
+    return losses;
+  };
+  const auto one = train(1), two = train(2);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_EQ(one[i], two[i]) << "step " << i;
+  EXPECT_LT(one.back(), one.front());
 }
 
 TEST(StructureModelTest, SaveLoadAndCheckpointsRoundTrip) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "nn/structure_data.h"
 #include "nn/train_stage_internal.h"
@@ -14,19 +15,27 @@ namespace img2cad::nn {
 namespace {
 
 // Greedy decoding of un-augmented crops: the share whose structure is exactly right and whose
-// category is right.
+// category is right. The samples are decoded in parallel, one thread each; the first alone, so
+// that the model is switched to inference before the others start.
 std::array<double, 2> Score(const StructureModel& model, const std::vector<StructureSample>& val,
                             size_t count) {
-  int n = 0;
-  double exact = 0, category = 0;
-  for (size_t i = 0; i < val.size() && i < count; ++i) {
+  const size_t n = std::min(val.size(), count);
+  std::vector<signed char> exact(n, -1), category(n, 0);
+  auto decode = [&](size_t i, int) {
     auto hyps = model.Decode(SampleCrop(val[i], model.config().image_size, nullptr), 1);
-    if (!hyps.ok() || hyps->empty()) continue;
-    ++n;
-    exact += (*hyps)[0].tokens == val[i].tokens;
-    category += (*hyps)[0].structure.category == val[i].category;
-  }
-  return n ? std::array<double, 2>{exact / n, category / n} : std::array<double, 2>{0, 0};
+    if (!hyps.ok() || hyps->empty()) return;
+    exact[i] = (*hyps)[0].tokens == val[i].tokens;
+    category[i] = (*hyps)[0].structure.category == val[i].category;
+  };
+  if (n == 0) return {0, 0};
+  decode(0, 0);
+  core::ParallelFor(n - 1, 0, [&](size_t i, int w) { decode(i + 1, w); });
+  int decoded = 0;
+  double right = 0, category_right = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (exact[i] >= 0) ++decoded, right += exact[i], category_right += category[i];
+  return decoded ? std::array<double, 2>{right / decoded, category_right / decoded}
+                 : std::array<double, 2>{0, 0};
 }
 
 // The share of samples whose every label count the count head gets right (given the category).
@@ -71,10 +80,28 @@ core::Status TrainStructure(const TrainStructureOptions& o,
     }
     return model.TrainStep(batch, lr);
   };
+  // The count expert's weight is a decoding choice made on validation: with a count head, the
+  // final validation tries each of o.count_weights, keeps the best and records the sweep.
+  const bool sweep = model.config().count_head && !o.count_weights.empty();
+  nlohmann::ordered_json sweep_card = nlohmann::ordered_json::array();
   auto validate = [&](bool final) -> std::array<double, 2> {
     const size_t n = static_cast<size_t>(final ? 5 : 1) * o.val_samples;
-    if (counts_only) return {CountScore(model, val, n), Score(model, val, n)[0]};
-    return Score(model, val, n);
+    if (!final || !sweep) {
+      if (counts_only) return {CountScore(model, val, n), Score(model, val, n)[0]};
+      return Score(model, val, n);
+    }
+    double best_weight = o.count_weights[0];
+    std::array<double, 2> best{-1, 0};
+    for (double w : o.count_weights) {
+      model.set_count_weight(w);
+      const auto score = Score(model, val, n);
+      sweep_card.push_back(
+          {{"count_weight", w}, {"structure_exact", score[0]}, {"category_accuracy", score[1]}});
+      if (score[0] > best[0]) best = score, best_weight = w;
+    }
+    model.set_count_weight(best_weight);
+    if (counts_only) return {CountScore(model, val, n), best[0]};
+    return best;
   };
   const std::array<std::string, 2> names =
       counts_only ? std::array<std::string, 2>{"val_counts", "val_exact"}
@@ -90,20 +117,10 @@ core::Status TrainStructure(const TrainStructureOptions& o,
     run.card["validation"]["structure_exact"] = run.result.final_val[0];
     run.card["validation"]["category_accuracy"] = run.result.final_val[1];
   }
-  if (model.config().count_head && !o.count_weights.empty()) {
-    // The count expert's weight is a decoding choice: made on validation, recorded in the card.
-    nlohmann::ordered_json sweep = nlohmann::ordered_json::array();
-    double best_weight = o.count_weights[0], best = -1;
-    for (double w : o.count_weights) {
-      model.set_count_weight(w);
-      const auto score = Score(model, val, n_val);
-      sweep.push_back(
-          {{"count_weight", w}, {"structure_exact", score[0]}, {"category_accuracy", score[1]}});
-      if (score[0] > best) best = score[0], best_weight = w;
-    }
-    model.set_count_weight(best_weight);
-    run.card["validation"]["count_weight_sweep"] = sweep;
-    run.card["validation"]["structure_exact"] = best;
+  if (sweep) {
+    run.card["validation"]["count_weight"] = model.config().count_weight;
+    run.card["validation"]["count_weight_sweep"] = sweep_card;
+    if (counts_only) run.card["validation"]["structure_exact"] = run.result.final_val[1];
   }
   return model.Save(o.out_dir, run.card.dump());
 }
