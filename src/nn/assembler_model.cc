@@ -7,11 +7,13 @@
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "core/parallel.h"
 #include "core/rng.h"
 #include "core/version.h"
 #include "nn/assembler_encoding_internal.h"
+#include "nn/data_parallel_internal.h"
 #include "nn/layers_internal.h"
 #include "nn/torch_io_internal.h"
 #include "program/tokens.h"
@@ -160,6 +162,70 @@ Mixture SplitMixture(const torch::Tensor& out, int k) {
           out.narrow(-1, 2 * k, 1).clamp(-7.0, 2.0)};
 }
 
+// Shards per batch: fixed, so that training does not depend on the thread count.
+constexpr size_t kShards = 2;
+
+// What a shard's loss sums are divided by, over the whole batch: its active arguments and its
+// examples with a known view. So the shards' gradients add up to the batch's.
+struct Normalisers {
+  double active = 0;
+  int64_t views = 0;
+};
+
+// One shard's share of the batch loss: the head's (squared error, or the flow's mixture negative
+// log-likelihood with noise and times drawn from `noise`), plus the camera head's.
+torch::Tensor ShardLoss(AssemblerNet& net, const std::vector<AssemblerExample>& batch,
+                        const std::vector<Encoded>& encoded, const std::vector<size_t>& shard,
+                        const Normalisers& norm, at::Generator noise_gen) {
+  std::vector<const Encoded*> items;
+  std::vector<torch::Tensor> images;
+  for (size_t i : shard) {
+    items.push_back(&encoded[i]);
+    images.push_back(layers::ImageTensor(batch[i].crop, net->config.image_size));
+  }
+  const Batch b = MakeBatch(items);
+  const auto memory = net->encoder(torch::stack(images));
+  const double active = std::max(1.0, norm.active);
+  torch::Tensor loss;
+  if (net->config.head == AssemblerHead::kRegression) {
+    auto out = net->forward(memory, b, {}, {}).squeeze(-1);
+    loss = ((out - b.target).pow(2) * b.active).sum() / active;
+  } else {
+    const auto t = torch::rand({b.batch}, noise_gen);
+    const auto noise = torch::randn(b.target.sizes(), noise_gen) * b.active;
+    const auto tt = t.index_select(0, b.row_sample).view({-1, 1, 1});
+    const auto noisy = (1 - tt) * b.target + tt * noise;
+    const auto velocity = noise - b.target;
+    const Mixture m = SplitMixture(net->forward(memory, b, noisy, t), net->config.mixture);
+    const auto z = (velocity.unsqueeze(-1) - m.means) / m.log_sigma.exp();
+    const auto log_prob = torch::logsumexp(
+        m.log_weights - 0.5 * z.pow(2) - m.log_sigma - 0.5 * std::log(2 * M_PI), -1);
+    loss = -(log_prob * b.active).sum() / active;
+  }
+  if (net->camera) {
+    // cos and sin of the azimuth and elevation / 30°, from the pooled image token.
+    std::vector<int64_t> with_view;
+    std::vector<float> targets;
+    for (size_t r = 0; r < shard.size(); ++r) {
+      const auto& view = batch[shard[r]].view;
+      if (!view) continue;
+      const double az = view->azimuth_deg * M_PI / 180;
+      with_view.push_back(static_cast<int64_t>(r));
+      targets.insert(targets.end(),
+                     {static_cast<float>(std::cos(az)), static_cast<float>(std::sin(az)),
+                      static_cast<float>(view->elevation_deg / 30)});
+    }
+    if (!with_view.empty()) {
+      const auto rows = torch::tensor(with_view, torch::kLong);
+      const auto pred = net->camera(memory.select(1, 0).index_select(0, rows));
+      const auto target =
+          torch::from_blob(targets.data(), {static_cast<int64_t>(with_view.size()), 3}).clone();
+      loss = loss + (pred - target).pow(2).sum() / static_cast<double>(norm.views);
+    }
+  }
+  return loss;
+}
+
 }  // namespace
 
 const char* AssemblerHeadName(AssemblerHead head) {
@@ -207,6 +273,8 @@ struct AssemblerModel::Impl {
   std::unique_ptr<torch::optim::AdamW> optimizer;
   uint64_t seed = 0;
   int64_t steps = 0;
+  // Copies of net that train the other shards of a batch (data_parallel_internal.h).
+  std::vector<AssemblerNet> replicas;
 
   ArgStats Stats() const {
     ArgStats s;
@@ -262,11 +330,10 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
     encoded.push_back(std::move(e).value());
   }
   try {
-    const core::ThreadLease lease = core::ReserveThreads(0);
-    torch::set_num_threads(lease.count());
     AssemblerNet& net = impl_->net;
     net->train();
-    torch::manual_seed(core::MixSeed(impl_->seed, static_cast<uint64_t>(impl_->steps)));
+    const uint64_t step_seed = core::MixSeed(impl_->seed, static_cast<uint64_t>(impl_->steps));
+    torch::manual_seed(step_seed);
     ++impl_->steps;
     if (!impl_->optimizer) {
       impl_->optimizer = std::make_unique<torch::optim::AdamW>(
@@ -274,56 +341,40 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
     }
     for (auto& group : impl_->optimizer->param_groups())
       static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
-    std::vector<const Encoded*> items;
-    std::vector<torch::Tensor> images;
+    // Shards (data_parallel_internal.h): the batch sorted by length and dealt out in turn.
+    std::vector<size_t> order(batch.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return encoded[a].type.size() < encoded[b].type.size();
+    });
+    std::vector<std::vector<size_t>> shards(kShards);
+    for (size_t i = 0; i < order.size(); ++i) shards[i % kShards].push_back(order[i]);
+    Normalisers norm;
     for (size_t i = 0; i < batch.size(); ++i) {
-      items.push_back(&encoded[i]);
-      images.push_back(layers::ImageTensor(batch[i].crop, config().image_size));
+      for (float a : encoded[i].active) norm.active += a;
+      norm.views += batch[i].view.has_value();
     }
-    const Batch b = MakeBatch(items);
-    const auto memory = net->encoder(torch::stack(images));
-    const auto active_count = b.active.sum().clamp_min(1.0);
-    torch::Tensor loss;
-    if (config().head == AssemblerHead::kRegression) {
-      auto out = net->forward(memory, b, {}, {}).squeeze(-1);
-      loss = ((out - b.target).pow(2) * b.active).sum() / active_count;
-    } else {
-      const auto t = torch::rand({b.batch});
-      const auto noise = torch::randn_like(b.target) * b.active;
-      const auto tt = t.index_select(0, b.row_sample).view({-1, 1, 1});
-      const auto noisy = (1 - tt) * b.target + tt * noise;
-      const auto velocity = noise - b.target;
-      const Mixture m = SplitMixture(net->forward(memory, b, noisy, t), config().mixture);
-      const auto z = (velocity.unsqueeze(-1) - m.means) / m.log_sigma.exp();
-      const auto log_prob = torch::logsumexp(
-          m.log_weights - 0.5 * z.pow(2) - m.log_sigma - 0.5 * std::log(2 * M_PI), -1);
-      loss = -(log_prob * b.active).sum() / active_count;
-    }
-    if (net->camera) {
-      // cos and sin of the azimuth and elevation / 30°, from the pooled image token.
-      std::vector<int64_t> with_view;
-      std::vector<float> targets;
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (!batch[i].view) continue;
-        const double az = batch[i].view->azimuth_deg * M_PI / 180;
-        with_view.push_back(static_cast<int64_t>(i));
-        targets.insert(targets.end(),
-                       {static_cast<float>(std::cos(az)), static_cast<float>(std::sin(az)),
-                        static_cast<float>(batch[i].view->elevation_deg / 30)});
-      }
-      if (!with_view.empty()) {
-        const auto rows = torch::tensor(with_view, torch::kLong);
-        const auto pred = net->camera(memory.select(1, 0).index_select(0, rows));
-        const auto target =
-            torch::from_blob(targets.data(), {static_cast<int64_t>(with_view.size()), 3}).clone();
-        loss = loss + (pred - target).pow(2).sum(1).mean();
-      }
-    }
-    impl_->optimizer->zero_grad();
-    loss.backward();
+    while (impl_->replicas.size() + 1 < kShards) impl_->replicas.emplace_back(config());
+    for (auto& r : impl_->replicas) data_parallel::CopyParameters(*net, *r);
+    std::array<double, kShards> losses{};
+    data_parallel::RunShards(kShards, [&](int s) {
+      if (shards[s].empty()) return;
+      AssemblerNet& replica = s == 0 ? net : impl_->replicas[s - 1];
+      replica->train();
+      replica->zero_grad();
+      at::Generator noise =
+          at::detail::createCPUGenerator(core::MixSeed(step_seed, static_cast<uint64_t>(s) + 1));
+      auto loss = ShardLoss(replica, batch, encoded, shards[s], norm, noise);
+      loss.backward();
+      losses[s] = loss.item<double>();
+    });
+    for (size_t r = 0; r < impl_->replicas.size(); ++r)
+      if (!shards[r + 1].empty()) data_parallel::AddGradients(*impl_->replicas[r], *net);
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     impl_->optimizer->step();
-    return loss.item<double>();
+    double total = 0;
+    for (double l : losses) total += l;
+    return total;
   } catch (const c10::Error& e) {
     return core::Status(core::StatusCode::kInternal,
                         std::string("training step failed: ") + e.what_without_backtrace());

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/parallel.h"
 #include "core/temp_dir.h"
 #include "program/json_io.h"
 #include "program/structure.h"
@@ -156,6 +157,23 @@ TEST_P(HeadTest, SavesLoadsAndResumesExactly) {
   ASSERT_TRUE(b.LoadCheckpoint(dir.path().string() + "/ckpt.pt").ok());
   EXPECT_EQ(b.steps(), 3);
   EXPECT_EQ(a.TrainStep(data, 1e-3).value(), b.TrainStep(data, 1e-3).value());
+}
+
+// A batch trains as fixed shards on replicas, side by side when threads allow
+// (data_parallel_internal.h): one thread or two must give the same model, bit for bit.
+TEST_P(HeadTest, TrainingIsTheSameOnOneThreadOrTwo) {
+  const auto data = Fixture();
+  auto train = [&](int threads) {
+    const int budget = core::ThreadBudget();
+    core::SetThreadBudget(threads);
+    auto m = AssemblerModel::Create(Tiny(GetParam()), Stats(), 4);
+    std::vector<double> losses;
+    for (int i = 0; i < 3; ++i) losses.push_back(m.TrainStep(data, 3e-3).value());
+    core::SetThreadBudget(budget);
+    return losses;
+  };
+  const auto one = train(1), two = train(2);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_EQ(one[i], two[i]) << "step " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(Heads, HeadTest,

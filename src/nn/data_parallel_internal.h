@@ -18,12 +18,15 @@
 
 namespace img2cad::nn::data_parallel {
 
-// Copies `from`'s parameters into `to`, a module of the same architecture.
+// Copies `from`'s parameters and buffers into `to`, a module of the same architecture.
 inline void CopyParameters(torch::nn::Module& from, torch::nn::Module& to) {
   torch::NoGradGuard no_grad;
   const auto src = from.parameters(), dst = to.parameters();
   IMG2CAD_CHECK(src.size() == dst.size()) << "replica of another architecture";
   for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+  const auto src_buffers = from.buffers(), dst_buffers = to.buffers();
+  IMG2CAD_CHECK(src_buffers.size() == dst_buffers.size()) << "replica of another architecture";
+  for (size_t i = 0; i < src_buffers.size(); ++i) dst_buffers[i].copy_(src_buffers[i]);
 }
 
 // Adds `from`'s gradients to `into`'s (same architecture); parameters without one are skipped.
