@@ -341,35 +341,24 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
     }
     for (auto& group : impl_->optimizer->param_groups())
       static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learning_rate);
-    // Shards (data_parallel_internal.h): the batch sorted by length and dealt out in turn.
-    std::vector<size_t> order(batch.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return encoded[a].type.size() < encoded[b].type.size();
-    });
-    std::vector<std::vector<size_t>> shards(kShards);
-    for (size_t i = 0; i < order.size(); ++i) shards[i % kShards].push_back(order[i]);
+    std::vector<size_t> lengths;
+    for (const auto& e : encoded) lengths.push_back(e.type.size());
+    const auto shards = data_parallel::DealShards(lengths, kShards);
     Normalisers norm;
     for (size_t i = 0; i < batch.size(); ++i) {
       for (float a : encoded[i].active) norm.active += a;
       norm.views += batch[i].view.has_value();
     }
-    while (impl_->replicas.size() + 1 < kShards) impl_->replicas.emplace_back(config());
-    for (auto& r : impl_->replicas) data_parallel::CopyParameters(*net, *r);
     std::array<double, kShards> losses{};
-    data_parallel::RunShards(kShards, [&](int s) {
-      if (shards[s].empty()) return;
-      AssemblerNet& replica = s == 0 ? net : impl_->replicas[s - 1];
-      replica->train();
-      replica->zero_grad();
-      at::Generator noise =
-          at::detail::createCPUGenerator(core::MixSeed(step_seed, static_cast<uint64_t>(s) + 1));
-      auto loss = ShardLoss(replica, batch, encoded, shards[s], norm, noise);
-      loss.backward();
-      losses[s] = loss.item<double>();
-    });
-    for (size_t r = 0; r < impl_->replicas.size(); ++r)
-      if (!shards[r + 1].empty()) data_parallel::AddGradients(*impl_->replicas[r], *net);
+    data_parallel::ForwardBackward<AssemblerNet>(
+        net, &impl_->replicas, [&] { return AssemblerNet(config()); }, shards,
+        [&](AssemblerNet& replica, int s) {
+          at::Generator noise = at::detail::createCPUGenerator(
+              core::MixSeed(step_seed, static_cast<uint64_t>(s) + 1));
+          auto loss = ShardLoss(replica, batch, encoded, shards[s], norm, noise);
+          loss.backward();
+          losses[s] = loss.item<double>();
+        });
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     impl_->optimizer->step();
     double total = 0;

@@ -11,7 +11,10 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <functional>
+#include <numeric>
+#include <vector>
 
 #include "core/check.h"
 #include "core/parallel.h"
@@ -61,6 +64,41 @@ inline void RunShards(int shards, const std::function<void(int shard)>& fn) {
     torch::set_num_threads(per_shard);  // OpenMP's thread count is per calling thread
     fn(static_cast<int>(s));
   });
+}
+
+// The batch's indices in `shards` groups: sorted by length (stably) and dealt out in turn, so
+// that the shards cost about the same.
+inline std::vector<std::vector<size_t>> DealShards(const std::vector<size_t>& lengths,
+                                                   size_t shards) {
+  std::vector<size_t> order(lengths.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return lengths[a] < lengths[b]; });
+  std::vector<std::vector<size_t>> out(shards);
+  for (size_t i = 0; i < order.size(); ++i) out[i % shards].push_back(order[i]);
+  return out;
+}
+
+// One data-parallel step's forward and backward: shard 0 runs on `master`, shard s on
+// replicas[s - 1] (made with `make` when missing and given the master's parameters first), each
+// in training mode with its gradients zeroed; fn(net, s) computes shard s's loss and calls
+// backward(). Empty shards are skipped. The replicas' gradients are then added to the master's,
+// ready for its optimizer step.
+template <typename Net>
+void ForwardBackward(Net& master, std::vector<Net>* replicas, const std::function<Net()>& make,
+                     const std::vector<std::vector<size_t>>& shards,
+                     const std::function<void(Net& net, int shard)>& fn) {
+  while (replicas->size() + 1 < shards.size()) replicas->push_back(make());
+  for (auto& r : *replicas) CopyParameters(*master, *r);
+  RunShards(static_cast<int>(shards.size()), [&](int s) {
+    if (shards[s].empty()) return;
+    Net& net = s == 0 ? master : (*replicas)[s - 1];
+    net->train();
+    net->zero_grad();
+    fn(net, s);
+  });
+  for (size_t r = 0; r + 1 < shards.size(); ++r)
+    if (!shards[r + 1].empty()) AddGradients(*(*replicas)[r], *master);
 }
 
 }  // namespace img2cad::nn::data_parallel

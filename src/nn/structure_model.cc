@@ -300,33 +300,23 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
     return loss.item<double>();
   }
 
-  // Shards: the batch sorted by length and dealt out in turn, so that they cost about the same.
-  std::vector<int64_t> order(batch.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-    return batch[a].tokens.size() < batch[b].tokens.size();
-  });
-  std::vector<std::vector<StructureExample>> shards(kShards);
-  for (size_t i = 0; i < order.size(); ++i) shards[i % kShards].push_back(batch[order[i]]);
+  std::vector<size_t> lengths;
+  for (const auto& e : batch) lengths.push_back(e.tokens.size());
+  const auto shards = data_parallel::DealShards(lengths, kShards);
   Normalisers norm{0, static_cast<double>(batch.size()), 0};
   for (const auto& e : batch) norm.tokens += static_cast<double>(e.tokens.size() - 1);
   if (net->counts) norm.counts = static_cast<double>(count_head::CountTargets(batch));
-
-  while (impl_->replicas.size() + 1 < kShards) impl_->replicas.emplace_back(config());
-  for (auto& r : impl_->replicas) data_parallel::CopyParameters(*net, *r);
   std::array<double, kShards> token_loss{};
-  data_parallel::RunShards(kShards, [&](int s) {
-    if (shards[s].empty()) return;
-    Net& replica = s == 0 ? net : impl_->replicas[s - 1];
-    replica->train();
-    replica->zero_grad();
-    layers::DropoutScope dropout(core::MixSeed(step_seed, static_cast<uint64_t>(s) + 1));
-    auto [tokens, loss] = ShardLoss(replica, shards[s], norm);
-    loss.backward();
-    token_loss[s] = tokens;
-  });
-  for (size_t r = 0; r < impl_->replicas.size(); ++r)
-    if (!shards[r + 1].empty()) data_parallel::AddGradients(*impl_->replicas[r], *net);
+  data_parallel::ForwardBackward<Net>(
+      net, &impl_->replicas, [&] { return Net(config()); }, shards,
+      [&](Net& replica, int s) {
+        layers::DropoutScope dropout(core::MixSeed(step_seed, static_cast<uint64_t>(s) + 1));
+        std::vector<StructureExample> shard;
+        for (size_t i : shards[s]) shard.push_back(batch[i]);
+        auto [tokens, loss] = ShardLoss(replica, shard, norm);
+        loss.backward();
+        token_loss[s] = tokens;
+      });
   torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
   impl_->optimizer->step();
   double total = 0;
