@@ -32,16 +32,17 @@ class PredictEvalTest : public ::testing::Test {
     tmp_ = new img2cad::core::TempDir("predict_eval");
     dir_ = tmp_->path();
     for (const char* c : {"chair", "table", "storage"}) {
-      ASSERT_EQ(
-          RunCli(std::string("synth -q --category ") + c +
-                 " --count 12 --split train --image-size 64 --out " + (dir_ / "train").string()),
-          0);
+      ASSERT_EQ(RunCli(std::string("synth -q --category ") + c +
+                       " --count 12 --split train --image-size 64 --maps --out " +
+                       (dir_ / "train").string()),
+                0);
       ASSERT_EQ(RunCli(std::string("synth -q --category ") + c +
                        " --count 4 --split test --image-size 64 --out " + (dir_ / "test").string()),
                 0);
-      ASSERT_EQ(RunCli(std::string("synth -q --category ") + c +
-                       " --count 2 --split val --image-size 64 --out " + (dir_ / "val").string()),
-                0);
+      ASSERT_EQ(
+          RunCli(std::string("synth -q --category ") + c +
+                 " --count 2 --split val --image-size 64 --maps --out " + (dir_ / "val").string()),
+          0);
     }
     ASSERT_EQ(
         RunCli("index --data " + (dir_ / "train").string() + " --out " + (dir_ / "index").string()),
@@ -168,6 +169,7 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   const auto card = nlohmann::json::parse(ReadFile(model + "/model.json").value());
   EXPECT_EQ(card["name"], "structure");
   EXPECT_EQ(card["training"]["steps"], 3);
+  EXPECT_EQ(card["data"]["object_masks"], "rendered");  // the default: the renderer's masks
 
   const fs::path out = dir_ / "pred_learned";
   ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
@@ -207,7 +209,7 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   const std::string args = "train assembler --train " + (dir_ / "train").string() + " --val " +
                            (dir_ / "val").string() + " --work " + work + " --out " + model +
                            " --batch 4 --image-size 64 --checkpoint-every 1 --eval-every 2 "
-                           "--sampling-steps 2 --threads 1 --steps ";
+                           "--sampling-steps 2 --threads 1 --masks found --steps ";
   std::string err;
   ASSERT_EQ(RunCli(args + "2", &err), 0) << err;
   ASSERT_EQ(RunCli(args + "3", &err), 0) << err;  // resumes from step 2
@@ -219,8 +221,10 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   EXPECT_EQ(card["name"], "assembler");
   EXPECT_EQ(card["config"]["head"], "gmflow");
   EXPECT_EQ(card["training"]["steps"], 3);
+  EXPECT_EQ(card["data"]["object_masks"], "found");
   EXPECT_GT(card["validation"]["mean_abs_error_mm"].get<double>(), 0);
   EXPECT_EQ(RunCli("train assembler --train x --val y --head mlp"), 2);
+  EXPECT_EQ(RunCli("train assembler --train x --val y --masks true"), 2);
 
   // The learned method with this stage 2 (stage 1 from the shipped model): every input gets a
   // program that builds, from the assembler (repaired) or a counted fallback.

@@ -3,6 +3,7 @@
 // geometry, i/o), 2 usage error, 3 a batch finished with some failed items.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <map>
 
 #include "apps/commands.h"
 #include "core/model_locator.h"
@@ -290,6 +291,13 @@ int main(int argc, char** argv) {
     cmd->add_option("--checkpoint-every", o.checkpoint_every, "steps between checkpoints")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--masks", o.rendered_masks,
+                    "where the training crops' object masks come from: rendered (the dataset's "
+                    "mask maps, made by `synth --maps`; what ISNet gives predict for a photo) or "
+                    "found (the border colour model on each render)")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, bool>{{"rendered", true}, {"found", false}}))
+        ->default_str("rendered");
     cmd->add_option("--limit", o.train_limit,
                     "use at most this many training samples: an even share of each category, "
                     "the first in manifest order (smaller runs, overfit checks)");

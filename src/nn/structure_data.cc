@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <mutex>
 
@@ -21,8 +22,22 @@ uint8_t Clamp255(double v) { return static_cast<uint8_t>(std::clamp(std::lround(
 
 core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
                                                                 const std::string& split, int limit,
+                                                                ObjectMasks masks,
                                                                 LoadReport* report) {
   IMG2CAD_ASSIGN_OR_RETURN(auto entries, dataset::ReadManifest(dataset, split));
+  if (masks == ObjectMasks::kRendered) {
+    for (const auto& e : entries) {
+      if (e.maps) continue;
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "sample " + e.id +
+                              " has no mask map: make the dataset with `img2cad synth --maps`, "
+                              "or train on found masks",
+                          "",
+                          std::filesystem::is_directory(dataset)
+                              ? (std::filesystem::path(dataset) / "manifest.jsonl").string()
+                              : dataset);
+    }
+  }
   if (limit > 0 && static_cast<int>(entries.size()) > limit) {
     // An even share of each category, in manifest order.
     std::map<std::string, std::vector<dataset::ManifestEntry>> by_category;
@@ -46,7 +61,13 @@ core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::strin
     StructureSample& s = samples[i];
     s.id = e.id;
     s.category = e.category;
-    s.foreground = image::FindForeground(*img);
+    if (masks == ObjectMasks::kRendered) {
+      auto mask = image::ReadImage(e.maps->mask);
+      if (!mask.ok()) return fail(mask.status());
+      s.foreground = image::ForegroundFromMask(*mask, img->width, img->height);
+    } else {
+      s.foreground = image::FindForeground(*img);
+    }
     s.photo = std::move(img).value();
     s.tokens = std::move(tokens).value();
     s.program = std::move(program).value();
@@ -83,11 +104,13 @@ std::vector<StructureSample> InterleaveCategories(std::vector<StructureSample> v
 }
 
 core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
-                                            const std::string& val_data, int train_limit) {
+                                            const std::string& val_data, int train_limit,
+                                            ObjectMasks masks) {
   TrainingSets sets;
-  IMG2CAD_ASSIGN_OR_RETURN(
-      sets.train, LoadStructureSamples(train_data, "train", train_limit, &sets.train_report));
-  IMG2CAD_ASSIGN_OR_RETURN(auto val, LoadStructureSamples(val_data, "val", 0, &sets.val_report));
+  IMG2CAD_ASSIGN_OR_RETURN(sets.train, LoadStructureSamples(train_data, "train", train_limit, masks,
+                                                            &sets.train_report));
+  IMG2CAD_ASSIGN_OR_RETURN(auto val,
+                           LoadStructureSamples(val_data, "val", 0, masks, &sets.val_report));
   if (sets.train.empty()) {
     return core::Status(core::StatusCode::kInvalidArgument, "no sample in the train split", "",
                         train_data);

@@ -1,6 +1,9 @@
 // Training data of both stages: synthetic samples read through the dataset module (never
-// pipeline/), each photo found and cropped exactly as `predict` does it (image/preprocess.h: the
-// border model, a square crop with an 8% margin), plus training-time augmentation.
+// pipeline/), each photo cropped exactly as `predict` crops a photo (image/preprocess.h: the
+// object's box from a mask, a square crop with an 8% margin), plus training-time augmentation.
+// The object's mask is the renderer's own (the dataset's mask maps: what a good segmenter such as
+// ISNet gives `predict` for a photo) or the one the border model finds in the render (what
+// `predict --segmenter border` uses).
 #pragma once
 
 #include <array>
@@ -16,11 +19,17 @@
 
 namespace img2cad::nn {
 
+// Where the training crops' object masks come from.
+enum class ObjectMasks {
+  kRendered,  // the renderer's mask maps (`img2cad synth --maps`)
+  kFound,     // the border colour model on the render (image::FindForeground)
+};
+
 struct StructureSample {
   std::string id;
   std::string category;
   image::Image photo;            // as rendered
-  image::Foreground foreground;  // found once at load time, as predict finds it
+  image::Foreground foreground;  // made once at load time from the ObjectMasks asked for
   std::vector<int> tokens;       // the structure's token sequence (program/structure_tokens.h)
   program::Program program;      // the ground truth (stage 2's targets)
   // The render's camera, when the manifest records it (stage 2's camera head).
@@ -36,9 +45,12 @@ struct LoadReport {
 // Loads the entries of `split` (all when empty; at most `limit` when > 0, taken evenly from the
 // categories in manifest order) of DATASET, in parallel within the thread budget. A sample whose
 // image or program cannot be read, or whose structure the token language refuses, is skipped and
-// counted. Errors: the manifest cannot be read (kNotFound, kParse naming the file and line).
+// counted, as is one whose mask map cannot be read. Errors: the manifest cannot be read
+// (kNotFound, kParse naming the file and line), or kRendered masks from a dataset made without
+// them (kInvalidArgument naming the manifest and the first such sample).
 core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
                                                                 const std::string& split, int limit,
+                                                                ObjectMasks masks,
                                                                 LoadReport* report);
 
 // Both sets for training: TRAIN_DATA's train split (at most `train_limit` samples when > 0) and
@@ -49,7 +61,8 @@ struct TrainingSets {
   LoadReport train_report, val_report;
 };
 core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
-                                            const std::string& val_data, int train_limit);
+                                            const std::string& val_data, int train_limit,
+                                            ObjectMasks masks);
 
 // The samples reordered so that the categories take turns (a prefix is balanced), each category
 // keeping its order.

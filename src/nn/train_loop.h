@@ -46,7 +46,10 @@ struct TrainRunOptions : TrainSchedule {
   std::string out_dir;     // the finished model
   int val_samples = 60;    // per evaluation (5x as many at the end)
   int train_limit = 0;     // > 0: use at most this many training samples (overfit checks)
-  std::string command;     // recorded in the card
+  // The training crops' object masks: the renderer's (the dataset's mask maps; what a good
+  // segmenter gives predict for a photo) when true, else the border model's (nn/structure_data.h).
+  bool rendered_masks = true;
+  std::string command;  // recorded in the card
 };
 
 struct TrainLoopOptions : TrainSchedule {

@@ -20,6 +20,10 @@ struct StageRun {
   nlohmann::ordered_json card;  // command, seed, data, training; the caller adds validation
 };
 
+inline ObjectMasks MasksOf(const TrainRunOptions& o) {
+  return o.rendered_masks ? ObjectMasks::kRendered : ObjectMasks::kFound;
+}
+
 // Runs the loop for `model` (StructureModel or AssemblerModel) with the command's options.
 template <typename Model>
 core::Result<StageRun> TrainStage(
@@ -48,7 +52,8 @@ core::Result<StageRun> TrainStage(
                       {"train_samples", sets.train.size()},
                       {"train_failed", sets.train_report.failed},
                       {"val", o.val_data},
-                      {"val_samples", sets.val.size()}};
+                      {"val_samples", sets.val.size()},
+                      {"object_masks", o.rendered_masks ? "rendered" : "found"}};
   run.card["training"] = {{"steps", o.steps},
                           {"batch", o.batch},
                           {"learning_rate", o.learning_rate},

@@ -1,0 +1,101 @@
+#include "nn/structure_data.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/file_io.h"
+#include "core/temp_dir.h"
+
+namespace img2cad::nn {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A one-sample dataset: a 64² render of a dark square on a plain grey backdrop (x 8-24, y 8-24,
+// what the border model finds), whose mask map marks another box (x 30-60, y 20-50), so the test
+// can tell which one a loader used. `with_maps` false leaves the mask out of the manifest.
+std::string OneSampleDataset(const fs::path& dir, bool with_maps) {
+  fs::create_directories(dir / "images");
+  fs::create_directories(dir / "programs");
+  image::Image photo(64, 64, 3, 180);
+  for (int y = 8; y < 24; ++y)
+    for (int x = 8; x < 24; ++x)
+      for (int c = 0; c < 3; ++c) photo.at(x, y, c) = 30;
+  image::Image mask(64, 64, 1, 0);
+  for (int y = 20; y < 50; ++y)
+    for (int x = 30; x < 60; ++x) mask.at(x, y, 0) = 255;
+  EXPECT_TRUE(image::WritePng((dir / "images/chair_00000000.png").string(), photo).ok());
+  EXPECT_TRUE(image::WritePng((dir / "images/chair_00000000.mask.png").string(), mask).ok());
+  fs::copy_file(std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json",
+                dir / "programs/chair_00000000.json");
+  std::string line =
+      R"({"id":"chair_00000000","category":"chair","seed":0,"split":"train","style":"s",)"
+      R"("symmetry":"reflect_x","program":"programs/chair_00000000.json",)"
+      R"("image":"images/chair_00000000.png")";
+  if (with_maps) {
+    line += R"(,"maps":{"mask":"images/chair_00000000.mask.png",)"
+            R"("depth":"images/chair_00000000.mask.png","parts":"images/chair_00000000.mask.png"})";
+  }
+  line += "}\n";
+  EXPECT_TRUE(core::WriteFileAtomic((dir / "manifest.jsonl").string(), line).ok());
+  return dir.string();
+}
+
+TEST(StructureDataTest, RenderedMasksComeFromTheMaskMapAndFoundOnesFromTheRender) {
+  core::TempDir tmp("structure_data");
+  const std::string data = OneSampleDataset(tmp.path() / "d", true);
+  LoadReport report;
+  auto rendered = LoadStructureSamples(data, "train", 0, ObjectMasks::kRendered, &report);
+  ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
+  ASSERT_EQ(rendered->size(), 1u);
+  const image::Foreground& r = (*rendered)[0].foreground;
+  EXPECT_TRUE(r.found);
+  EXPECT_EQ(r.x0, 30);
+  EXPECT_EQ(r.y0, 20);
+  EXPECT_EQ(r.x1, 60);
+  EXPECT_EQ(r.y1, 50);
+
+  auto found = LoadStructureSamples(data, "train", 0, ObjectMasks::kFound, &report);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  const image::Foreground& f = (*found)[0].foreground;
+  EXPECT_TRUE(f.found);
+  EXPECT_NEAR(f.x0, 8, 1);
+  EXPECT_NEAR(f.y0, 8, 1);
+  EXPECT_NEAR(f.x1, 24, 1);
+  EXPECT_NEAR(f.y1, 24, 1);
+  EXPECT_EQ(report.loaded, 2);
+}
+
+TEST(StructureDataTest, RenderedMasksFromADatasetWithoutThemAreRefusedByName) {
+  core::TempDir tmp("structure_data");
+  const std::string data = OneSampleDataset(tmp.path() / "d", false);
+  LoadReport report;
+  auto loaded = LoadStructureSamples(data, "train", 0, ObjectMasks::kRendered, &report);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_NE(loaded.status().ToString().find("manifest.jsonl"), std::string::npos)
+      << loaded.status().ToString();
+  EXPECT_NE(loaded.status().ToString().find("chair_00000000"), std::string::npos);
+  EXPECT_NE(loaded.status().ToString().find("--maps"), std::string::npos);
+  // Found masks need no map.
+  EXPECT_TRUE(LoadStructureSamples(data, "train", 0, ObjectMasks::kFound, &report).ok());
+}
+
+TEST(StructureDataTest, AnUnreadableMaskMapSkipsAndCountsTheSample) {
+  core::TempDir tmp("structure_data");
+  const std::string data = OneSampleDataset(tmp.path() / "d", true);
+  ASSERT_TRUE(
+      core::WriteFileAtomic((tmp.path() / "d/images/chair_00000000.mask.png").string(), "x").ok());
+  LoadReport report;
+  auto loaded = LoadStructureSamples(data, "train", 0, ObjectMasks::kRendered, &report);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE(loaded->empty());
+  EXPECT_EQ(report.failed, 1);
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_NE(report.failures[0].find("chair_00000000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace img2cad::nn
