@@ -69,8 +69,8 @@ struct PredictArgs {
   std::string manifest;
   std::string split;
   pipeline::PredictOptions options;
-  std::string segmenter = "border";  // --segmenter
-  std::string mask;                  // --mask FILE (one input only)
+  std::string segmenter = "isnet";  // --segmenter
+  std::string mask;                 // --mask FILE (one input only)
 };
 
 struct IndexArgs {

@@ -147,10 +147,11 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--method", predict_args.method, method_help)->capture_default_str();
   predict_cmd
       ->add_option("--segmenter", predict_args.segmenter,
-                   "how the object is found when no mask or alpha channel says it: border (the "
-                   "border-colour model the shipped networks were trained with), isnet (the "
-                   "pretrained segmenter; falls back to border with a warning when absent), or "
-                   "none (the whole photo)")
+                   "how the object is found when no mask or alpha channel says it: isnet (the "
+                   "pretrained segmenter, whose masks are like the renderer's that stage 1 was "
+                   "trained on; falls back to border with a warning when absent), border (the "
+                   "border-colour model: stage 2's and the retrieval index's training crops), "
+                   "or none (the whole photo)")
       ->capture_default_str()
       ->check(CLI::IsMember({"border", "isnet", "none"}));
   predict_cmd
