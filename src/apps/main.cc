@@ -292,12 +292,12 @@ int main(int argc, char** argv) {
     cmd->add_option("--checkpoint-every", o.checkpoint_every, "steps between checkpoints")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    cmd->add_option("--masks", o.rendered_masks,
+    cmd->add_option("--masks", o.masks,
                     "where the training crops' object masks come from: rendered (the dataset's "
                     "mask maps, made by `synth --maps`; what ISNet gives predict for a photo) or "
                     "found (the border colour model on each render)")
-        ->transform(CLI::CheckedTransformer(
-            std::map<std::string, bool>{{"rendered", true}, {"found", false}}))
+        ->transform(CLI::CheckedTransformer(std::map<std::string, nn::ObjectMasks>{
+            {"rendered", nn::ObjectMasks::kRendered}, {"found", nn::ObjectMasks::kFound}}))
         ->default_str("rendered");
     cmd->add_option("--limit", o.train_limit,
                     "use at most this many training samples: an even share of each category, "

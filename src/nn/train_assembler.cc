@@ -69,7 +69,7 @@ std::array<double, 2> ArgumentErrors(const program::Program& truth, const progra
 core::Status TrainAssembler(const TrainAssemblerOptions& o,
                             const std::function<void(const TrainProgress&)>& progress) {
   IMG2CAD_ASSIGN_OR_RETURN(TrainingSets sets,
-                           LoadTrainingSets(o.train_data, o.val_data, o.train_limit, MasksOf(o)));
+                           LoadTrainingSets(o.train_data, o.val_data, o.train_limit, o.masks));
   const std::vector<StructureSample>& train = sets.train;
   const std::vector<StructureSample>& val = sets.val;
   std::vector<const program::Program*> programs;

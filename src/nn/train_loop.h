@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "nn/structure_data.h"
 
 namespace img2cad::nn {
 
@@ -46,9 +47,8 @@ struct TrainRunOptions : TrainSchedule {
   std::string out_dir;     // the finished model
   int val_samples = 60;    // per evaluation (5x as many at the end)
   int train_limit = 0;     // > 0: use at most this many training samples (overfit checks)
-  // The training crops' object masks: the renderer's (the dataset's mask maps; what a good
-  // segmenter gives predict for a photo) when true, else the border model's (nn/structure_data.h).
-  bool rendered_masks = true;
+  // Where the training crops' object masks come from (nn/structure_data.h).
+  ObjectMasks masks = ObjectMasks::kRendered;
   std::string command;  // recorded in the card
 };
 

@@ -20,10 +20,6 @@ struct StageRun {
   nlohmann::ordered_json card;  // command, seed, data, training; the caller adds validation
 };
 
-inline ObjectMasks MasksOf(const TrainRunOptions& o) {
-  return o.rendered_masks ? ObjectMasks::kRendered : ObjectMasks::kFound;
-}
-
 // Runs the loop for `model` (StructureModel or AssemblerModel) with the command's options.
 template <typename Model>
 core::Result<StageRun> TrainStage(
@@ -53,7 +49,7 @@ core::Result<StageRun> TrainStage(
                       {"train_failed", sets.train_report.failed},
                       {"val", o.val_data},
                       {"val_samples", sets.val.size()},
-                      {"object_masks", o.rendered_masks ? "rendered" : "found"}};
+                      {"object_masks", o.masks == ObjectMasks::kRendered ? "rendered" : "found"}};
   run.card["training"] = {{"steps", o.steps},
                           {"batch", o.batch},
                           {"learning_rate", o.learning_rate},

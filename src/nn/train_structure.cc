@@ -60,7 +60,7 @@ double CountScore(const StructureModel& model, const std::vector<StructureSample
 core::Status TrainStructure(const TrainStructureOptions& o,
                             const std::function<void(const TrainProgress&)>& progress) {
   IMG2CAD_ASSIGN_OR_RETURN(TrainingSets sets,
-                           LoadTrainingSets(o.train_data, o.val_data, o.train_limit, MasksOf(o)));
+                           LoadTrainingSets(o.train_data, o.val_data, o.train_limit, o.masks));
   const std::vector<StructureSample>& train = sets.train;
   const std::vector<StructureSample>& val = sets.val;
 
