@@ -310,6 +310,11 @@ int main(int argc, char** argv) {
   training_options(train_structure_cmd, train_structure);
   train_structure_cmd->add_flag("!--no-category-head", train_structure.config.category_head,
                                 "train without the auxiliary category classifier");
+  train_structure_cmd
+      ->add_option("--encoder-blocks", train_structure.config.encoder_blocks,
+                   "residual blocks in each of the image encoder's first three stages")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4));
   train_structure_cmd->add_flag("--count-head", train_structure.config.count_head,
                                 "train with the per-label count head (a second expert on part "
                                 "counts at decoding)");

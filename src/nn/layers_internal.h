@@ -92,10 +92,12 @@ TORCH_MODULE(Block);
 
 // The shared image encoder: a stride-2 stem and four residual stages (/32 in all, or /16 when
 // the last stage keeps its resolution), giving a grid of feature tokens plus one pooled token,
-// projected to d_model with a learned position per grid cell. Stage 2 will cross-attend to the
-// same tokens.
+// projected to d_model with a learned position per grid cell. Stage 2 cross-attends to the same
+// tokens. Each of the first three stages has `stage_blocks` residual blocks (the later ones at
+// stride 1); the fourth has one. With one block per stage the module layout is the one that
+// models saved before the option existed have, so they still load.
 struct EncoderImpl : torch::nn::Module {
-  EncoderImpl(int image_size, int width, int grid_stride, int d_model) {
+  EncoderImpl(int image_size, int width, int grid_stride, int d_model, int stage_blocks = 1) {
     const int w = width;
     stem = register_module("stem", Conv(3, w, 3, 2));
     stem_norm = register_module("stem_norm", Norm(w));
@@ -104,6 +106,8 @@ struct EncoderImpl : torch::nn::Module {
     for (int i = 0; i < 4; ++i) {
       blocks->push_back(Block(in, widths[i], i == 3 && grid_stride == 16 ? 1 : 2));
       in = widths[i];
+      for (int extra = 1; i < 3 && extra < stage_blocks; ++extra)
+        blocks->push_back(Block(in, in, 1));
     }
     register_module("blocks", blocks);
     const int grid = image_size / grid_stride;

@@ -86,7 +86,8 @@ TORCH_MODULE(DecoderLayer);
 struct NetImpl : torch::nn::Module {
   NetImpl(const StructureModelConfig& c) : config(c) {
     const int vocab = program::StructureVocabularySize();
-    encoder = register_module("encoder", Encoder(c.image_size, c.width, c.grid_stride, c.d_model));
+    encoder = register_module(
+        "encoder", Encoder(c.image_size, c.width, c.grid_stride, c.d_model, c.encoder_blocks));
     embed = register_module("embed", torch::nn::Embedding(vocab, c.d_model));
     pos = register_parameter("pos", torch::randn({program::kMaxStructureTokens, c.d_model}) * 0.02);
     for (int i = 0; i < c.layers; ++i) layers->push_back(DecoderLayer(c));
@@ -242,7 +243,8 @@ StructureModel::~StructureModel() = default;
 
 StructureModel StructureModel::Create(const StructureModelConfig& config, uint64_t seed) {
   IMG2CAD_CHECK(config.image_size % 32 == 0 && config.d_model % config.heads == 0 &&
-                (config.grid_stride == 16 || config.grid_stride == 32))
+                (config.grid_stride == 16 || config.grid_stride == 32) &&
+                config.encoder_blocks >= 1 && config.encoder_blocks <= 4)
       << "bad structure model configuration";
   torch::manual_seed(seed);
   auto impl = std::make_unique<Impl>(config);
@@ -467,11 +469,17 @@ core::Status StructureModel::Save(const std::string& dir, const std::string& car
   j["program_version"] = core::kVersion;
   j["vocabulary_version"] = program::kVocabularyVersion;
   j["structure_tokens_version"] = program::kStructureTokensVersion;
-  j["config"] = {{"image_size", c.image_size},   {"width", c.width},
-                 {"d_model", c.d_model},         {"heads", c.heads},
-                 {"layers", c.layers},           {"ff", c.ff},
-                 {"grid_stride", c.grid_stride}, {"category_head", c.category_head},
-                 {"count_head", c.count_head},   {"count_weight", c.count_weight}};
+  j["config"] = {{"image_size", c.image_size},
+                 {"width", c.width},
+                 {"d_model", c.d_model},
+                 {"heads", c.heads},
+                 {"layers", c.layers},
+                 {"ff", c.ff},
+                 {"grid_stride", c.grid_stride},
+                 {"encoder_blocks", c.encoder_blocks},
+                 {"category_head", c.category_head},
+                 {"count_head", c.count_head},
+                 {"count_weight", c.count_weight}};
   j["parameters"] = num_parameters();
   return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
 }
@@ -513,6 +521,7 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
     c.ff = cj.at("ff").get<int>();
     // Models saved before these options existed used a /32 grid and no category head.
     c.grid_stride = cj.value("grid_stride", 32);
+    c.encoder_blocks = cj.value("encoder_blocks", 1);
     c.category_head = cj.value("category_head", false);
     c.count_head = cj.value("count_head", false);
     c.count_weight = cj.value("count_weight", 1.0);
@@ -521,7 +530,7 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
   }
   if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
       c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0 ||
-      !(c.count_weight >= 0)) {
+      c.encoder_blocks < 1 || c.encoder_blocks > 4 || !(c.count_weight >= 0)) {
     return bad("config", "impossible configuration");
   }
   StructureModel model(std::make_unique<Impl>(c));

@@ -28,6 +28,8 @@ struct StructureModelConfig {
   // Pixels per image token: 32 (four stride-2 stages after the stem) or 16 (the last stage keeps
   // its resolution, giving 4x as many tokens for counting small repeated parts).
   int grid_stride = 16;
+  // Residual blocks in each of the encoder's first three stages (1-4; the fourth stage has one).
+  int encoder_blocks = 1;
   // An auxiliary category classifier on the pooled image token: trained beside the decoder and,
   // at decoding, multiplied into the category token's distribution.
   bool category_head = true;

@@ -127,6 +127,25 @@ TEST(StructureModelTest, SaveLoadAndCheckpointsRoundTrip) {
   EXPECT_EQ(resumed.LoadCheckpoint(ckpt).code(), core::StatusCode::kParse);
 }
 
+// A deeper encoder is a different network that keeps its depth through model.json, and the shallow
+// layout stays the one that older models were saved with.
+TEST(StructureModelTest, EncoderBlocksAddLayersAndRoundTrip) {
+  StructureModelConfig deep = Tiny();
+  deep.encoder_blocks = 2;
+  StructureModel shallow_model = StructureModel::Create(Tiny(), 5);
+  StructureModel deep_model = StructureModel::Create(deep, 5);
+  EXPECT_GT(deep_model.num_parameters(), shallow_model.num_parameters());
+  ASSERT_TRUE(deep_model.TrainStep(Fixture(), 3e-3).ok());
+  core::TempDir dir("structure_model_deep");
+  ASSERT_TRUE(deep_model.Save((dir.path() / "model").string()).ok());
+  auto loaded = StructureModel::Load((dir.path() / "model").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config().encoder_blocks, 2);
+  const auto data = Fixture();
+  EXPECT_EQ(loaded->Decode(data[0].crop, 1)->at(0).tokens,
+            deep_model.Decode(data[0].crop, 1)->at(0).tokens);
+}
+
 // Whatever the picture, the grammar-constrained decode returns valid structures.
 TEST(StructureModelTest, EveryDecodedStructureOf200RandomImagesValidates) {
   const StructureModel& m = TrainedFixture();
