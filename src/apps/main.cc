@@ -297,7 +297,10 @@ int main(int argc, char** argv) {
                     "mask maps, made by `synth --maps`; what ISNet gives predict for a photo) or "
                     "found (the border colour model on each render)")
         ->transform(CLI::CheckedTransformer(std::map<std::string, nn::ObjectMasks>{
-            {"rendered", nn::ObjectMasks::kRendered}, {"found", nn::ObjectMasks::kFound}}))
+                                                {"rendered", nn::ObjectMasks::kRendered},
+                                                {"found", nn::ObjectMasks::kFound}})
+                        .description("{found,rendered}"))
+        ->type_name("TEXT")
         ->default_str("rendered");
     cmd->add_option("--limit", o.train_limit,
                     "use at most this many training samples: an even share of each category, "
