@@ -27,6 +27,23 @@ bool ParseSegmenter(const std::string& name, SegmenterKind* out) {
   return false;
 }
 
+namespace {
+double AreaShare(const image::Foreground& fg) {
+  if (fg.mask.pixels.empty()) return 0;
+  size_t on = 0;
+  for (uint8_t v : fg.mask.pixels) on += v > 127;
+  return static_cast<double>(on) / static_cast<double>(fg.mask.pixels.size());
+}
+}  // namespace
+
+bool IsnetMaskIsAMiss(const image::Foreground& isnet, const image::Foreground& border) {
+  // A mask that is empty or fills the photo is not a miss of this kind: FindObject's caller
+  // decides about those (no_object), as without the border model.
+  if (!isnet.found || !border.found) return false;
+  const double isnet_share = AreaShare(isnet);
+  return isnet_share < kIsnetMinArea && AreaShare(border) > isnet_share;
+}
+
 core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source,
                                      const FindObjectOptions& o) {
   if (photo.width < kMinPhotoSide || photo.height < kMinPhotoSide) {
@@ -48,8 +65,11 @@ core::Result<ObjectImage> FindObject(image::Image photo, const std::string& sour
     IMG2CAD_CHECK(o.isnet != nullptr) << "kIsnet needs a segmenter";
     auto prob = o.isnet->Mask(photo, o.isnet_size);
     if (!prob.ok()) return prob.status().WithFile(source);
-    fg = image::ForegroundFromMask(segment::Binarise(*prob), photo.width, photo.height);
-    return ObjectImage(std::move(photo), std::move(fg), "isnet");
+    image::Foreground isnet_fg =
+        image::ForegroundFromMask(segment::Binarise(*prob), photo.width, photo.height);
+    if (IsnetMaskIsAMiss(isnet_fg, fg))
+      return ObjectImage(std::move(photo), std::move(fg), "border");
+    return ObjectImage(std::move(photo), std::move(isnet_fg), "isnet");
   }
   if (o.segmenter == SegmenterKind::kNone) {
     fg = image::ForegroundFromMask(image::Image(photo.width, photo.height, 1, 255), photo.width,

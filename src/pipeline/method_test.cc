@@ -47,6 +47,28 @@ TEST(FindObjectTest, FindsTheBoxAndRefusesTinyPhotos) {
   EXPECT_EQ(tiny.status().file(), "tiny.png");
 }
 
+// The foreground of a side x side square in a 100 x 100 frame.
+image::Foreground SquareMask(int side) {
+  image::Image mask(100, 100, 1, 0);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) mask.at(x + 10, y + 10, 0) = 255;
+  return image::ForegroundFromMask(mask, 100, 100);
+}
+
+TEST(FindObjectTest, ATinyIsnetMaskHandsOverToALargerBorderMask) {
+  const image::Foreground blob = SquareMask(15), object = SquareMask(50), bigger = SquareMask(60);
+  ASSERT_TRUE(blob.found && object.found);
+  EXPECT_TRUE(IsnetMaskIsAMiss(blob, object));     // 2.25% of the frame against 25%
+  EXPECT_FALSE(IsnetMaskIsAMiss(object, bigger));  // 25% is an object, whatever the border says
+  EXPECT_FALSE(IsnetMaskIsAMiss(blob, SquareMask(10)));  // the border's is smaller still
+  image::Foreground whole = image::ForegroundFromMask(image::Image(100, 100, 1, 255), 100, 100);
+  EXPECT_FALSE(whole.found);
+  EXPECT_FALSE(IsnetMaskIsAMiss(blob, whole));  // the border found nothing usable
+  // An empty ISNet mask is left to the no_object rules, as before.
+  image::Foreground nothing = image::ForegroundFromMask(image::Image(100, 100, 1, 0), 100, 100);
+  EXPECT_FALSE(IsnetMaskIsAMiss(nothing, object));
+}
+
 TEST(FindObjectTest, AGivenMaskWinsAndNoneTakesTheWholePhoto) {
   image::Image mask(120, 80, 1, 0);  // the photo's size need not match: it is resized
   for (int y = 10; y < 30; ++y)
