@@ -317,7 +317,7 @@ int main(int argc, char** argv) {
       ->add_option("--encoder-blocks", train_structure.config.encoder_blocks,
                    "residual blocks in each of the image encoder's first three stages")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4));
+      ->check(CLI::Range(1, nn::kMaxEncoderBlocks));
   train_structure_cmd->add_flag("--count-head", train_structure.config.count_head,
                                 "train with the per-label count head (a second expert on part "
                                 "counts at decoding)");

@@ -78,8 +78,8 @@ void Box(Foreground* fg) {
         fg->x0 = std::min(fg->x0, x), fg->y0 = std::min(fg->y0, y);
         fg->x1 = std::max(fg->x1, x + 1), fg->y1 = std::max(fg->y1, y + 1);
       }
-  const double share = static_cast<double>(count) / (static_cast<double>(w) * h);
-  fg->found = share > 0.003 && share < 0.97;
+  fg->area_share = static_cast<double>(count) / (static_cast<double>(w) * h);
+  fg->found = fg->area_share > 0.003 && fg->area_share < 0.97;
   if (!fg->found) {
     fg->x0 = fg->y0 = 0;
     fg->x1 = w, fg->y1 = h;

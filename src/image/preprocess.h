@@ -13,6 +13,7 @@ struct Foreground {
   int x1 = 0, y1 = 0;
   bool from_alpha = false;  // the mask is the image's alpha channel
   bool found = false;       // false: nothing usable was found and the box is the whole image
+  double area_share = 0;    // the region's share of the image's pixels, before the found rule
 };
 
 // The object's pixels. With an alpha channel that is neither all opaque nor all clear, the mask

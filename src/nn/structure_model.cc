@@ -244,7 +244,7 @@ StructureModel::~StructureModel() = default;
 StructureModel StructureModel::Create(const StructureModelConfig& config, uint64_t seed) {
   IMG2CAD_CHECK(config.image_size % 32 == 0 && config.d_model % config.heads == 0 &&
                 (config.grid_stride == 16 || config.grid_stride == 32) &&
-                config.encoder_blocks >= 1 && config.encoder_blocks <= 4)
+                config.encoder_blocks >= 1 && config.encoder_blocks <= kMaxEncoderBlocks)
       << "bad structure model configuration";
   torch::manual_seed(seed);
   auto impl = std::make_unique<Impl>(config);
@@ -530,7 +530,7 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
   }
   if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
       c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0 ||
-      c.encoder_blocks < 1 || c.encoder_blocks > 4 || !(c.count_weight >= 0)) {
+      c.encoder_blocks < 1 || c.encoder_blocks > kMaxEncoderBlocks || !(c.count_weight >= 0)) {
     return bad("config", "impossible configuration");
   }
   StructureModel model(std::make_unique<Impl>(c));

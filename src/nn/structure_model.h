@@ -18,6 +18,9 @@
 
 namespace img2cad::nn {
 
+// The most residual blocks an encoder stage may have (StructureModelConfig::encoder_blocks).
+inline constexpr int kMaxEncoderBlocks = 4;
+
 struct StructureModelConfig {
   int image_size = 96;  // the square object crop the encoder reads, pixels
   int width = 48;       // channels of the encoder's first stage (doubling-ish per stage)
@@ -28,7 +31,8 @@ struct StructureModelConfig {
   // Pixels per image token: 32 (four stride-2 stages after the stem) or 16 (the last stage keeps
   // its resolution, giving 4x as many tokens for counting small repeated parts).
   int grid_stride = 16;
-  // Residual blocks in each of the encoder's first three stages (1-4; the fourth stage has one).
+  // Residual blocks in each of the encoder's first three stages (1 to kMaxEncoderBlocks; the
+  // fourth stage has one).
   int encoder_blocks = 1;
   // An auxiliary category classifier on the pooled image token: trained beside the decoder and,
   // at decoding, multiplied into the category token's distribution.

@@ -27,21 +27,11 @@ bool ParseSegmenter(const std::string& name, SegmenterKind* out) {
   return false;
 }
 
-namespace {
-double AreaShare(const image::Foreground& fg) {
-  if (fg.mask.pixels.empty()) return 0;
-  size_t on = 0;
-  for (uint8_t v : fg.mask.pixels) on += v > 127;
-  return static_cast<double>(on) / static_cast<double>(fg.mask.pixels.size());
-}
-}  // namespace
-
 bool IsnetMaskIsAMiss(const image::Foreground& isnet, const image::Foreground& border) {
   // A mask that is empty or fills the photo is not a miss of this kind: FindObject's caller
   // decides about those (no_object), as without the border model.
   if (!isnet.found || !border.found) return false;
-  const double isnet_share = AreaShare(isnet);
-  return isnet_share < kIsnetMinArea && AreaShare(border) > isnet_share;
+  return isnet.area_share < kIsnetMinArea && border.area_share > isnet.area_share;
 }
 
 core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source,
