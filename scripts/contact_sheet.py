@@ -10,7 +10,10 @@ import json
 import os
 import sys
 
-from PIL import Image
+try:
+    from PIL import Image
+except ImportError:
+    sys.exit(f"{sys.argv[0]}: needs Pillow (Debian's python3-pil): run scripts/setup --heavy")
 
 
 def main():

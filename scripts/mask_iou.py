@@ -13,7 +13,10 @@ import os
 import statistics
 import sys
 
-from PIL import Image
+try:
+    from PIL import Image
+except ImportError:
+    sys.exit(f"{sys.argv[0]}: needs Pillow (Debian's python3-pil): run scripts/setup --heavy")
 import numpy as np
 
 
