@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
 #include <sstream>
 
 #include "core/file_io.h"
 #include "core/rng.h"
+#include "image/draw.h"
 #include "image/image.h"
 
 namespace img2cad::nn {
@@ -23,22 +25,21 @@ double LearningRate(const TrainLoopOptions& o, int64_t step) {
   return o.learning_rate * (0.05 + 0.95 * 0.5 * (1 + std::cos(3.14159265358979 * t)));
 }
 
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.4g", v);
+  return buf;
+}
+
 // A two-panel learning curve: training loss (log scale) above, the validation columns below
-// (red the first, green the second), on 0-1 or scaled to their largest value.
+// (red the first, green the second), on 0-1 or scaled to their largest value. Each panel names
+// what it shows and the values at its top and bottom edges; the step axis is labelled below.
 core::Status WriteCurve(const std::string& path, const std::vector<std::vector<double>>& rows,
-                        bool shares) {
-  const int w = 640, h = 480, pad = 30;
+                        bool shares, const std::array<std::string, 2>& val_names) {
+  const int w = 640, h = 480, left = 64, right = 16, top_pad = 22, gap = 40, bottom_pad = 30;
   image::Image img(w, h, 3, 255);
-  auto line = [&](int x0, int y0, int x1, int y1, const uint8_t c[3]) {
-    const int n = std::max({std::abs(x1 - x0), std::abs(y1 - y0), 1});
-    for (int i = 0; i <= n; ++i) {
-      const int x = x0 + (x1 - x0) * i / n, y = y0 + (y1 - y0) * i / n;
-      if (x >= 0 && y >= 0 && x < w && y < h)
-        for (int k = 0; k < 3; ++k) img.at(x, y, k) = c[k];
-    }
-  };
-  const uint8_t grey[3] = {160, 160, 160}, blue[3] = {30, 80, 200}, red[3] = {200, 40, 40},
-                green[3] = {30, 150, 60};
+  const image::Rgb grey = {160, 160, 160}, ink = {40, 40, 40}, blue = {30, 80, 200},
+                   red = {200, 40, 40}, green = {30, 150, 60};
   if (rows.empty()) return image::WritePng(path, img);
   const double max_step = std::max(1.0, rows.back()[0]);
   // Log scale for a positive loss; a negative log-likelihood (the flow head's) goes below zero,
@@ -49,29 +50,47 @@ core::Status WriteCurve(const std::string& path, const std::vector<std::vector<d
   double lo = 1e9, hi = -1e9;
   for (const auto& r : rows) lo = std::min(lo, scaled(r[2])), hi = std::max(hi, scaled(r[2]));
   if (hi <= lo) hi = lo + 1;
-  const int top0 = pad, top1 = h / 2 - pad / 2, bot0 = h / 2 + pad / 2, bot1 = h - pad;
-  for (int y : {top0, top1, bot0, bot1}) line(pad, y, w - pad, y, grey);
-  auto px = [&](double step) { return pad + static_cast<int>((w - 2 * pad) * step / max_step); };
+  const int panel = (h - top_pad - gap - bottom_pad) / 2;
+  const int top0 = top_pad, top1 = top0 + panel, bot0 = top1 + gap, bot1 = bot0 + panel;
+  for (int y : {top0, top1, bot0, bot1}) image::DrawLine(img, left, y, w - right, y, grey);
+  auto px = [&](double step) {
+    return left + static_cast<int>((w - left - right) * step / max_step);
+  };
+  auto label_left = [&](int y, const std::string& text) {
+    image::DrawText(img, left - 4 - image::TextWidth(text), y - image::TextHeight() / 2, text, ink);
+  };
+  image::DrawText(img, left, top0 - 14, positive ? "train loss (log scale)" : "train loss", blue);
+  label_left(top0, Number(positive ? std::pow(10, hi) : hi));
+  label_left(top1, Number(positive ? std::pow(10, lo) : lo));
   int lx = -1, ly = -1;
   for (const auto& r : rows) {
     const int x = px(r[0]);
     const int y = top1 - static_cast<int>((top1 - top0) * (scaled(r[2]) - lo) / (hi - lo));
-    if (lx >= 0) line(lx, ly, x, y, blue);
+    if (lx >= 0) image::DrawLine(img, lx, ly, x, y, blue);
     lx = x, ly = y;
   }
   double val_max = 1;
   if (!shares)
     for (const auto& r : rows) val_max = std::max({val_max, r[6], r[7]});
+  const int legend_x = image::DrawText(img, left, bot0 - 14, val_names[0], red);
+  image::DrawText(img, legend_x + 12, bot0 - 14, val_names[1], green);
+  label_left(bot0, Number(val_max));
+  label_left(bot1, "0");
   for (int col : {6, 7}) {
+    const image::Rgb& color = col == 6 ? red : green;
     lx = -1;
     for (const auto& r : rows) {
       if (r[col] < 0) continue;
       const int x = px(r[0]), y = bot1 - static_cast<int>((bot1 - bot0) * r[col] / val_max);
-      if (lx >= 0) line(lx, ly, x, y, col == 6 ? red : green);
-      for (int d = -2; d <= 2; ++d) line(x - 2, y + d, x + 2, y + d, col == 6 ? red : green);
+      if (lx >= 0) image::DrawLine(img, lx, ly, x, y, color);
+      for (int d = -2; d <= 2; ++d) image::DrawLine(img, x - 2, y + d, x + 2, y + d, color);
       lx = x, ly = y;
     }
   }
+  const std::string last = Number(max_step);
+  image::DrawText(img, left, bot1 + 6, "0", ink);
+  image::DrawText(img, w - right - image::TextWidth(last), bot1 + 6, last, ink);
+  image::DrawText(img, (left + w - right - image::TextWidth("step")) / 2, bot1 + 6, "step", ink);
   return image::WritePng(path, img);
 }
 
@@ -188,7 +207,7 @@ core::Result<TrainLoopResult> RunTrainLoop(
                       p.samples_per_s, elapsed(), p.val[0], p.val[1]});
       IMG2CAD_RETURN_IF_ERROR(hooks.save_checkpoint(ckpt));
       IMG2CAD_RETURN_IF_ERROR(core::WriteFileAtomic(log_path, LogText(rows, o.val_names)));
-      IMG2CAD_RETURN_IF_ERROR(WriteCurve(curve_path, rows, o.val_are_shares));
+      IMG2CAD_RETURN_IF_ERROR(WriteCurve(curve_path, rows, o.val_are_shares, o.val_names));
       if (progress) progress(p);
       loss_sum = 0, loss_count = 0, window_steps = 0;
       window_start = std::chrono::steady_clock::now();
