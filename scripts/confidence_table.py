@@ -39,7 +39,7 @@ def main():
         lo = [c for p, c in rows if p < t]
         def acc(v):
             return f"{sum(v) / len(v):.1%}" if v else "-"
-        print(f"| {t:.2f} | {len(hi)} ({len(hi) / max(1, n):.0%}) | {acc(hi)} | "
+        print(f"| {t:g} | {len(hi)} ({len(hi) / max(1, n):.0%}) | {acc(hi)} | "
               f"{len(lo)} ({len(lo) / max(1, n):.0%}) | {acc(lo)} | {youden(t):.3f} |")
     grid = [i / 20 for i in range(1, 21)]
     best = max(grid, key=youden)

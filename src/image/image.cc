@@ -142,6 +142,14 @@ Image Resize(const Image& img, int w, int h) {
   return out;
 }
 
+Image MirrorX(const Image& img) {
+  Image out(img.width, img.height, img.channels);
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x)
+      for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(img.width - 1 - x, y, c);
+  return out;
+}
+
 Image GaussianBlur(const Image& img, double sigma) {
   if (sigma <= 0 || img.empty()) return img;
   const int r = std::max(1, static_cast<int>(std::ceil(3 * sigma)));

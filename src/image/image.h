@@ -51,6 +51,9 @@ Image ConvertChannels(const Image& img, int channels);
 // Bilinear resize to w x h.
 Image Resize(const Image& img, int w, int h);
 
+// The image mirrored left to right.
+Image MirrorX(const Image& img);
+
 // Separable Gaussian blur with standard deviation `sigma` pixels (no-op for sigma <= 0).
 Image GaussianBlur(const Image& img, double sigma);
 

@@ -72,5 +72,15 @@ TEST(ImageTest, ConvertResizeBlur) {
   EXPECT_EQ(GaussianBlur(flat, 1.5).pixels, flat.pixels);
 }
 
+TEST(ImageTest, MirrorXFlipsColumnsAndTwiceIsTheSame) {
+  Image img(3, 2, 2);
+  for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<uint8_t>(i);
+  const Image m = MirrorX(img);
+  EXPECT_EQ(m.at(0, 1, 1), img.at(2, 1, 1));
+  EXPECT_EQ(m.at(1, 0, 0), img.at(1, 0, 0));
+  EXPECT_NE(m.pixels, img.pixels);
+  EXPECT_EQ(MirrorX(m).pixels, img.pixels);
+}
+
 }  // namespace
 }  // namespace img2cad::image

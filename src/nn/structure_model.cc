@@ -560,6 +560,45 @@ void StructureModel::set_count_weight(double weight) {
   impl_->net->config.count_weight = weight;
 }
 
+core::Result<std::vector<std::vector<double>>> StructureModel::CategoryProbs(
+    const std::vector<image::Image>& crops) const {
+  if (crops.empty()) return core::Status(core::StatusCode::kInvalidArgument, "no crop");
+  for (const auto& c : crops)
+    if (c.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
+  try {
+    return CategoryProbsImpl(crops);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("category prediction failed: ") + e.what_without_backtrace());
+  }
+}
+
+std::vector<std::vector<double>> StructureModel::CategoryProbsImpl(
+    const std::vector<image::Image>& crops) const {
+  const core::ThreadLease lease = core::ReserveThreads(1);
+  torch::set_num_threads(lease.count());
+  torch::NoGradGuard no_grad;
+  Net& net = impl_->net;
+  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
+  std::vector<torch::Tensor> images;
+  for (const auto& c : crops) images.push_back(ImageTensor(c, config().image_size));
+  const auto memory = net->encoder(torch::stack(images));
+  const int64_t n = memory.size(0);
+  const auto bos = torch::full({n, 1}, program::kBosToken, torch::kLong);
+  auto logp = torch::log_softmax(net->forward(memory, bos).select(1, 0) + CategoryMask(), -1);
+  if (net->category) {
+    const auto head = torch::log_softmax(net->category(memory.select(1, 0)) + CategoryMask(), -1);
+    logp = torch::log_softmax(logp + head, -1);
+  }
+  const auto probs = logp.exp().contiguous();
+  auto a = probs.accessor<float, 2>();
+  std::vector<std::vector<double>> out(n, std::vector<double>(program::Categories().size(), 0));
+  for (int64_t i = 0; i < n; ++i)
+    for (int v = 0; v < program::StructureVocabularySize(); ++v)
+      if (const int c = program::StructureTokenCategory(v); c >= 0) out[i][c] += a[i][v];
+  return out;
+}
+
 core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image& crop,
                                                              int category) const {
   if (!impl_->net->counts)

@@ -95,6 +95,14 @@ class StructureModel {
   // best first. Every one is valid. Errors: kInvalidArgument for an empty image or beam < 1.
   core::Result<std::vector<StructureHypothesis>> Decode(const image::Image& crop, int beam) const;
 
+  // The category's distribution for each crop (any size; resized to image_size): one row per
+  // crop, one probability per program::Categories() entry, summing to 1. It is the first decoding
+  // step of Decode, with the category head's product of experts, so the decoded category's entry
+  // is Decode's category_prob (up to rounding). All crops go through the encoder as one batch.
+  // Errors: kInvalidArgument for no crops or an empty image; kInternal when libtorch fails.
+  core::Result<std::vector<std::vector<double>>> CategoryProbs(
+      const std::vector<image::Image>& crops) const;
+
   // The count head's most probable instance count of every label of `category` (an index into
   // program::Categories()), in the vocabulary's label order. Errors: kInvalidArgument without a
   // count head, for an empty image or for an unknown category.
@@ -119,6 +127,7 @@ class StructureModel {
   struct Impl;
   double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
   std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam) const;
+  std::vector<std::vector<double>> CategoryProbsImpl(const std::vector<image::Image>& crops) const;
   std::vector<int> PredictCountsImpl(const image::Image& crop, int category) const;
   explicit StructureModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

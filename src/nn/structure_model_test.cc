@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -230,6 +231,35 @@ TEST(StructureModelTest, CountHeadTrainsOverAFrozenBaseAndCanOverruleTheDecoder)
   EXPECT_EQ(loaded->PredictCounts(data[2].crop, 2).value(), CountsOf(data[2].tokens, 2));
   EXPECT_FALSE(StructureModel::CountHeadOver(counted_dir, 3).ok());
   EXPECT_EQ(TrainedFixture().PredictCounts(data[0].crop, 0).status().code(),
+            core::StatusCode::kInvalidArgument);
+}
+
+// Test-time crops score the category alone: it must be the decoder's first step, whether the
+// crops come one at a time or as a batch.
+TEST(StructureModelTest, CategoryProbsAreDecodingsFirstStep) {
+  const StructureModel& m = TrainedFixture();
+  const auto data = Fixture();
+  std::vector<image::Image> crops;
+  for (const auto& e : data) crops.push_back(e.crop);
+  auto batch = m.CategoryProbs(crops);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), data.size());
+  for (size_t k = 0; k < data.size(); ++k) {
+    const auto& row = (*batch)[k];
+    ASSERT_EQ(row.size(), program::Categories().size());
+    double sum = 0;
+    for (double p : row) sum += p;
+    EXPECT_NEAR(sum, 1.0, 1e-5);
+    const int truth = program::StructureTokenCategory(data[k].tokens.at(1));
+    EXPECT_EQ(std::max_element(row.begin(), row.end()) - row.begin(), truth);
+    const auto hyp = m.Decode(data[k].crop, 1)->at(0);
+    EXPECT_NEAR(row[truth], hyp.category_prob, 1e-4);
+    const auto single = m.CategoryProbs({data[k].crop});
+    ASSERT_TRUE(single.ok());
+    for (size_t c = 0; c < row.size(); ++c) EXPECT_NEAR((*single)[0][c], row[c], 1e-5);
+  }
+  EXPECT_EQ(m.CategoryProbs({}).status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(m.CategoryProbs({data[0].crop, image::Image()}).status().code(),
             core::StatusCode::kInvalidArgument);
 }
 
