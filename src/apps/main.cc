@@ -302,6 +302,12 @@ int main(int argc, char** argv) {
                         .description("{found,rendered}"))
         ->type_name("TEXT")
         ->default_str("rendered");
+    cmd->add_option("--clutter", o.clutter,
+                    "share (0-1) of training crops whose backdrop outside the object mask is "
+                    "replaced by a procedural room (walls, floors, shelves, other furniture), as "
+                    "around an object in a photo")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--limit", o.train_limit,
                     "use at most this many training samples: an even share of each category, "
                     "the first in manifest order (smaller runs, overfit checks)");

@@ -9,6 +9,7 @@
 #include "core/file_io.h"
 #include "core/parallel.h"
 #include "dataset/manifest.h"
+#include "image/clutter.h"
 #include "program/json_io.h"
 #include "program/structure_tokens.h"
 
@@ -123,7 +124,7 @@ core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
   return sets;
 }
 
-image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng) {
+image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng, double clutter) {
   if (rng == nullptr) return image::CropToObject(s.photo, s.foreground, size).rgb;
   // Crop jitter: the found box moves by up to 6% of its size, grows or shrinks by up to 10%,
   // and the margin varies around predict's 8%.
@@ -136,7 +137,13 @@ image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng) {
   fg.x1 = static_cast<int>(std::lround(cx + w * scale / 2));
   fg.y0 = static_cast<int>(std::lround(cy - h * scale / 2));
   fg.y1 = static_cast<int>(std::lround(cy + h * scale / 2));
-  image::Image img = image::CropToObject(s.photo, fg, size, rng->Uniform(0.03, 0.15)).rgb;
+  image::Crop crop = image::CropToObject(s.photo, fg, size, rng->Uniform(0.03, 0.15));
+  // A photo's crop shows the room around the object; the render's backdrop is plain. The mask
+  // edge is softened by a pixel so the pasted object does not get a cut-out outline.
+  if (clutter > 0 && rng->Bernoulli(clutter))
+    crop.rgb = image::CompositeOver(crop.rgb, image::GaussianBlur(crop.mask, 0.7),
+                                    image::RoomClutter(size, size, *rng));
+  image::Image img = std::move(crop.rgb);
   // Appearance: per-channel gain, brightness, contrast and saturation; sometimes grey, blur and
   // sensor noise. Photos differ from renders in appearance, so this is where the range goes.
   const double gain[3] = {rng->Uniform(0.85, 1.15), rng->Uniform(0.85, 1.15),

@@ -70,7 +70,10 @@ std::vector<StructureSample> InterleaveCategories(std::vector<StructureSample> s
 
 // The network's input for a sample: the object crop at `size` x `size`. Without `rng` it is
 // exactly what `predict` feeds the network; with it, augmented: the crop box moves and scales,
-// the margin varies, and colour, brightness, contrast, saturation, blur and noise are jittered.
-image::Image SampleCrop(const StructureSample& sample, int size, core::Rng* rng);
+// the margin varies, and colour, brightness, contrast, saturation, blur and noise are jittered;
+// and with probability `clutter` (0-1) the backdrop outside the object mask is replaced by a
+// procedural room (image/clutter.h) before the colour jitter.
+image::Image SampleCrop(const StructureSample& sample, int size, core::Rng* rng,
+                        double clutter = 0);
 
 }  // namespace img2cad::nn

@@ -49,7 +49,8 @@ core::Result<StageRun> TrainStage(
                       {"train_failed", sets.train_report.failed},
                       {"val", o.val_data},
                       {"val_samples", sets.val.size()},
-                      {"object_masks", o.masks == ObjectMasks::kRendered ? "rendered" : "found"}};
+                      {"object_masks", o.masks == ObjectMasks::kRendered ? "rendered" : "found"},
+                      {"clutter_backdrops", o.clutter}};
   run.card["training"] = {{"steps", o.steps},
                           {"batch", o.batch},
                           {"learning_rate", o.learning_rate},

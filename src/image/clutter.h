@@ -1,0 +1,24 @@
+// Room-like backgrounds for training crops (issue 10's sim-to-real levers). Our renders show the
+// object on a plain backdrop, while a photo's crop shows walls, floors, shelves and other
+// furniture around it; training on crops whose backdrop is replaced by this procedural clutter
+// keeps the network from learning that everything off the object is flat. Deterministic for a
+// given Rng state; no photos are involved.
+#pragma once
+
+#include "core/rng.h"
+#include "image/image.h"
+
+namespace img2cad::image {
+
+// A width x height RGB picture of a room corner: a wall over a floor (the horizon anywhere in the
+// lower two thirds, or no floor at all), shaded by a soft light gradient, with up to six
+// rectangles (other furniture, doors, pictures, windows; some striped like books on a shelf or
+// planks), up to three thin bars (legs, poles, frames), sensor noise and a slight defocus.
+// Requires width, height > 0.
+Image RoomClutter(int width, int height, core::Rng& rng);
+
+// `front` over `back` where `mask` says: each pixel is front * a + back * (1 - a) with
+// a = mask / 255. All three must have the same size; front and back RGB, mask 1 channel (CHECKed).
+Image CompositeOver(const Image& front, const Image& mask, const Image& back);
+
+}  // namespace img2cad::image
