@@ -70,6 +70,7 @@ struct PredictArgs {
   std::string split;
   pipeline::PredictOptions options;
   std::string segmenter = "isnet";  // --segmenter
+  std::string backdrop = "photo";   // --backdrop
   std::string mask;                 // --mask FILE (one input only)
 };
 

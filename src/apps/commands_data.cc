@@ -149,6 +149,7 @@ int RunPredict(PredictArgs a) {
     a.options.find.mask = &*mask;
   }
   pipeline::ParseSegmenter(a.segmenter, &a.options.find.segmenter);
+  a.options.find.plain_backdrop = a.backdrop == "plain";
   std::optional<segment::Segmenter> isnet;
   if (a.options.find.segmenter == pipeline::SegmenterKind::kIsnet) {
     auto path = core::FindModelFile("segmenter", "isnet.onnx");

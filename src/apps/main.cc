@@ -159,6 +159,12 @@ int main(int argc, char** argv) {
                    "ISNet's input side in pixels (a multiple of 32)")
       ->capture_default_str()
       ->check(CLI::Range(64, 1024));
+  predict_cmd
+      ->add_option("--backdrop", predict_args.backdrop,
+                   "what the methods see around the found object: photo (as taken) or "
+                   "plain (painted flat grey outside the mask, like a studio render)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"photo", "plain"}));
   predict_cmd->add_option("--mask", predict_args.mask,
                           "the object's mask for the one IMAGE (white = object); wins over all");
   predict_cmd->add_option("--structure-model", predict_args.method_config.structure_model,

@@ -1,6 +1,7 @@
 #include "pipeline/find_object.h"
 
 #include "core/check.h"
+#include "image/clutter.h"
 #include "segment/segmenter.h"
 
 namespace img2cad::pipeline {
@@ -34,8 +35,21 @@ bool IsnetMaskIsAMiss(const image::Foreground& isnet, const image::Foreground& b
   return isnet.area_share < kIsnetMinArea && border.area_share > isnet.area_share;
 }
 
-core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source,
-                                     const FindObjectOptions& o) {
+namespace {
+
+// The found object with the rest of the photo painted kPlainBackdrop grey. The mask edge is
+// softened by a pixel so the object does not get a cut-out outline.
+ObjectImage OnPlainBackdrop(ObjectImage object) {
+  if (!object.foreground().found) return object;
+  const image::Image rgb = image::ConvertChannels(object.photo(), 3);
+  const image::Image back(rgb.width, rgb.height, 3, kPlainBackdrop);
+  image::Image painted =
+      image::CompositeOver(rgb, image::GaussianBlur(object.foreground().mask, 1.0), back);
+  return ObjectImage(std::move(painted), object.foreground(), object.mask_source());
+}
+
+core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
+                               const FindObjectOptions& o) {
   if (photo.width < kMinPhotoSide || photo.height < kMinPhotoSide) {
     return core::Status(core::StatusCode::kInvalidArgument,
                         "image is " + std::to_string(photo.width) + "x" +
@@ -67,6 +81,15 @@ core::Result<ObjectImage> FindObject(image::Image photo, const std::string& sour
     return ObjectImage(std::move(photo), std::move(fg), "none");
   }
   return ObjectImage(std::move(photo), std::move(fg), "border");
+}
+
+}  // namespace
+
+core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source,
+                                     const FindObjectOptions& o) {
+  IMG2CAD_ASSIGN_OR_RETURN(ObjectImage object, Find(std::move(photo), source, o));
+  if (o.plain_backdrop) return OnPlainBackdrop(std::move(object));
+  return object;
 }
 
 }  // namespace img2cad::pipeline

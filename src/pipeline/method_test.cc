@@ -91,6 +91,28 @@ TEST(FindObjectTest, AGivenMaskWinsAndNoneTakesTheWholePhoto) {
   EXPECT_FALSE(ParseSegmenter("magic", &k));
 }
 
+TEST(FindObjectTest, PlainBackdropPaintsOnlyOutsideTheObject) {
+  image::Image mask(96, 96, 1, 0);
+  for (int y = 20; y < 50; ++y)
+    for (int x = 20; x < 50; ++x) mask.at(x, y, 0) = 255;
+  image::Image photo = Photo(30, 60);
+  for (int x = 0; x < 96; ++x) photo.at(x, 90, 0) = 0;  // clutter near the bottom edge
+  FindObjectOptions o;
+  o.mask = &mask;
+  o.plain_backdrop = true;
+  auto object = FindObject(photo, "box.png", o);
+  ASSERT_TRUE(object.ok());
+  EXPECT_EQ(object->photo().at(35, 35, 0), photo.at(35, 35, 0));  // inside: untouched
+  EXPECT_EQ(object->photo().at(5, 90, 0), kPlainBackdrop);        // outside: grey
+  EXPECT_EQ(object->photo().at(80, 10, 2), kPlainBackdrop);
+  // Nothing found (an empty mask): the photo stays as it is.
+  image::Image empty(96, 96, 1, 0);
+  o.mask = &empty;
+  auto none = FindObject(photo, "box.png", o);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->photo().at(5, 90, 0), 0);
+}
+
 TEST(GroundTruthMethodTest, ReturnsTheSampleProgramAndNeedsASample) {
   auto method = CreateMethod("ground-truth", {});
   ASSERT_TRUE(method.ok());

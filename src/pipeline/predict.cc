@@ -276,6 +276,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["method"] = method.name();
   summary["program_version"] = core::kVersion;
   summary["segmenter"] = SegmenterName(o.find.segmenter);
+  summary["backdrop"] = o.find.plain_backdrop ? "plain" : "photo";
   summary["warnings"] = o.warnings;
   summary["min_confidence"] = threshold;
   summary["inputs"] = inputs.size();
