@@ -308,10 +308,16 @@ int main(int argc, char** argv) {
                         .description("{found,rendered}"))
         ->type_name("TEXT")
         ->default_str("rendered");
-    cmd->add_option("--clutter", o.clutter,
+    cmd->add_option("--clutter", o.augment.clutter,
                     "share (0-1) of training crops whose backdrop outside the object mask is "
                     "replaced by a procedural room (walls, floors, shelves, other furniture), as "
                     "around an object in a photo")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--low-res", o.augment.low_res,
+                    "share (0-1) of training crops cut at 45-90% of --image-size and enlarged back "
+                    "by pixel repetition, as predict sees an object smaller than the crop (a "
+                    "smaller render, a distant object in a photo)")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--limit", o.train_limit,

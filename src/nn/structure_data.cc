@@ -19,6 +19,17 @@ namespace {
 
 uint8_t Clamp255(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
 
+// `img` (square) enlarged to size x size by repeating pixels: CropToObject's own sampling when the
+// object covers fewer source pixels than the crop has.
+image::Image EnlargeByRepetition(const image::Image& img, int size) {
+  image::Image out(size, size, img.channels);
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x)
+      for (int c = 0; c < img.channels; ++c)
+        out.at(x, y, c) = img.at(x * img.width / size, y * img.height / size, c);
+  return out;
+}
+
 }  // namespace
 
 core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
@@ -124,7 +135,8 @@ core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
   return sets;
 }
 
-image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng, double clutter) {
+image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
+                        const CropAugmentation& augment) {
   if (rng == nullptr) return image::CropToObject(s.photo, s.foreground, size).rgb;
   // Crop jitter: the found box moves by up to 6% of its size, grows or shrinks by up to 10%,
   // and the margin varies around predict's 8%.
@@ -137,10 +149,18 @@ image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng, doub
   fg.x1 = static_cast<int>(std::lround(cx + w * scale / 2));
   fg.y0 = static_cast<int>(std::lround(cy - h * scale / 2));
   fg.y1 = static_cast<int>(std::lround(cy + h * scale / 2));
-  image::Crop crop = image::CropToObject(s.photo, fg, size, rng->Uniform(0.03, 0.15));
+  const double margin = rng->Uniform(0.03, 0.15);
+  // The random numbers of an option are drawn only when it is on, so a recipe without it makes
+  // the same crops as before the option existed.
+  const int cut = augment.low_res > 0 && rng->Bernoulli(augment.low_res)
+                      ? static_cast<int>(std::lround(size * rng->Uniform(0.45, 0.9)))
+                      : size;
+  image::Crop crop = image::CropToObject(s.photo, fg, cut, margin);
+  if (cut != size)
+    crop = {EnlargeByRepetition(crop.rgb, size), EnlargeByRepetition(crop.mask, size)};
   // A photo's crop shows the room around the object; the render's backdrop is plain. The mask
   // edge is softened by a pixel so the pasted object does not get a cut-out outline.
-  if (clutter > 0 && rng->Bernoulli(clutter))
+  if (augment.clutter > 0 && rng->Bernoulli(augment.clutter))
     crop.rgb = image::CompositeOver(crop.rgb, image::GaussianBlur(crop.mask, 0.7),
                                     image::RoomClutter(size, size, *rng));
   image::Image img = std::move(crop.rgb);

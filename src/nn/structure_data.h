@@ -68,12 +68,22 @@ core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
 // keeping its order.
 std::vector<StructureSample> InterleaveCategories(std::vector<StructureSample> samples);
 
+// Training-time options of SampleCrop beyond the always-on jitter.
+struct CropAugmentation {
+  // Share (0-1) of crops whose backdrop outside the object mask is replaced by a procedural room
+  // (image/clutter.h) before the colour jitter, as around an object in a photo.
+  double clutter = 0;
+  // Share (0-1) of crops seen at a lower resolution: cut at 45-90% of the size and enlarged back
+  // by pixel repetition, which is what `predict` makes of an object that covers fewer pixels
+  // than the network reads (a smaller render, a distant object in a photo).
+  double low_res = 0;
+};
+
 // The network's input for a sample: the object crop at `size` x `size`. Without `rng` it is
 // exactly what `predict` feeds the network; with it, augmented: the crop box moves and scales,
 // the margin varies, and colour, brightness, contrast, saturation, blur and noise are jittered;
-// and with probability `clutter` (0-1) the backdrop outside the object mask is replaced by a
-// procedural room (image/clutter.h) before the colour jitter.
+// `augment` adds clutter backdrops and low-resolution crops to a share of them.
 image::Image SampleCrop(const StructureSample& sample, int size, core::Rng* rng,
-                        double clutter = 0);
+                        const CropAugmentation& augment = {});
 
 }  // namespace img2cad::nn

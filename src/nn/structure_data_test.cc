@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -95,6 +96,46 @@ TEST(StructureDataTest, AnUnreadableMaskMapSkipsAndCountsTheSample) {
   EXPECT_EQ(report.failed, 1);
   ASSERT_EQ(report.failures.size(), 1u);
   EXPECT_NE(report.failures[0].find("chair_00000000"), std::string::npos);
+}
+
+// Columns of `img` that repeat their left neighbour, up to the colour jitter's sensor noise.
+int RepeatedColumns(const image::Image& img) {
+  int repeated = 0;
+  for (int x = 1; x < img.width; ++x) {
+    double diff = 0;
+    for (int y = 0; y < img.height; ++y)
+      for (int c = 0; c < 3; ++c) diff += std::abs(img.at(x, y, c) - img.at(x - 1, y, c));
+    if (diff / (img.height * 3) < 10) ++repeated;
+  }
+  return repeated;
+}
+
+TEST(StructureDataTest, LowResolutionCropsRepeatPixelsAndOnlyWhenAsked) {
+  // A photo of random pixels fills the frame, so neighbouring columns of an ordinary crop differ.
+  StructureSample s;
+  s.photo = image::Image(128, 128, 3);
+  core::Rng fill(7);
+  for (auto& p : s.photo.pixels) p = static_cast<uint8_t>(fill.Uniform(0, 255));
+  s.foreground = image::ForegroundFromMask(image::Image(128, 128, 1, 255), 128, 128);
+  s.foreground.x0 = s.foreground.y0 = 24;
+  s.foreground.x1 = s.foreground.y1 = 104;
+  int plain = 0, low = 0, none = 0;
+  for (uint64_t seed = 0; seed < 16; ++seed) {
+    core::Rng a(seed), b(seed), c(seed);
+    const image::Image p = SampleCrop(s, 64, &a);
+    const image::Image l = SampleCrop(s, 64, &b, {.low_res = 1});
+    const image::Image n = SampleCrop(s, 64, &c, {.low_res = 0});
+    ASSERT_EQ(l.width, 64);
+    ASSERT_EQ(l.height, 64);
+    EXPECT_EQ(n.pixels, p.pixels) << "an option that is off must not change the crops";
+    plain += RepeatedColumns(p);
+    low += RepeatedColumns(l);
+    none += RepeatedColumns(n);
+  }
+  // A cut of at most 90% of 64 pixels repeats at least 6 of the 63 neighbouring columns; an
+  // ordinary crop repeats one only where the jitter's blur has flattened it.
+  EXPECT_GE(low, 16 * 6);
+  EXPECT_LT(plain, 16 * 3);
 }
 
 }  // namespace

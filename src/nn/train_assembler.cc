@@ -83,7 +83,7 @@ core::Status TrainAssembler(const TrainAssemblerOptions& o,
       const StructureSample& s = train[idx];
       std::optional<AssemblerView> view;
       if (s.view_deg) view = AssemblerView{(*s.view_deg)[0], (*s.view_deg)[1]};
-      batch.push_back({SampleCrop(s, o.config.image_size, &aug, o.clutter), &s.program, view});
+      batch.push_back({SampleCrop(s, o.config.image_size, &aug, o.augment), &s.program, view});
     }
     return model.TrainStep(batch, lr);
   };

@@ -49,8 +49,8 @@ struct TrainRunOptions : TrainSchedule {
   int train_limit = 0;     // > 0: use at most this many training samples (overfit checks)
   // Where the training crops' object masks come from (nn/structure_data.h).
   ObjectMasks masks = ObjectMasks::kRendered;
-  // Share (0-1) of training crops whose backdrop is replaced by procedural room clutter.
-  double clutter = 0;
+  // Clutter backdrops and low-resolution crops for a share of the training crops.
+  CropAugmentation augment;
   std::string command;  // recorded in the card
 };
 

@@ -50,7 +50,8 @@ core::Result<StageRun> TrainStage(
                       {"val", o.val_data},
                       {"val_samples", sets.val.size()},
                       {"object_masks", o.masks == ObjectMasks::kRendered ? "rendered" : "found"},
-                      {"clutter_backdrops", o.clutter}};
+                      {"clutter_backdrops", o.augment.clutter},
+                      {"low_res_crops", o.augment.low_res}};
   run.card["training"] = {{"steps", o.steps},
                           {"batch", o.batch},
                           {"learning_rate", o.learning_rate},

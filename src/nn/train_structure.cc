@@ -76,7 +76,7 @@ core::Status TrainStructure(const TrainStructureOptions& o,
     std::vector<StructureExample> batch;
     for (size_t idx : indices) {
       core::Rng aug(core::MixSeed(core::MixSeed(o.seed, static_cast<uint64_t>(step)), idx));
-      batch.push_back({SampleCrop(train[idx], image_size, &aug, o.clutter), train[idx].tokens});
+      batch.push_back({SampleCrop(train[idx], image_size, &aug, o.augment), train[idx].tokens});
     }
     return model.TrainStep(batch, lr);
   };
