@@ -119,7 +119,7 @@ TEST(StructureDataTest, LowResolutionCropsRepeatPixelsAndOnlyWhenAsked) {
   s.foreground = image::ForegroundFromMask(image::Image(128, 128, 1, 255), 128, 128);
   s.foreground.x0 = s.foreground.y0 = 24;
   s.foreground.x1 = s.foreground.y1 = 104;
-  int plain = 0, low = 0, none = 0;
+  int plain = 0, low = 0;
   for (uint64_t seed = 0; seed < 16; ++seed) {
     core::Rng a(seed), b(seed), c(seed);
     const image::Image p = SampleCrop(s, 64, &a);
@@ -130,7 +130,6 @@ TEST(StructureDataTest, LowResolutionCropsRepeatPixelsAndOnlyWhenAsked) {
     EXPECT_EQ(n.pixels, p.pixels) << "an option that is off must not change the crops";
     plain += RepeatedColumns(p);
     low += RepeatedColumns(l);
-    none += RepeatedColumns(n);
   }
   // A cut of at most 90% of 64 pixels repeats at least 6 of the 63 neighbouring columns; an
   // ordinary crop repeats one only where the jitter's blur has flattened it.
