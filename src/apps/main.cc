@@ -351,6 +351,16 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  train_structure_cmd->add_flag("--template-head", train_structure.config.template_head,
+                                "train with the per-label template head (direct supervision of "
+                                "each label's first part: loops, curve types, extrude)");
+  train_structure_cmd
+      ->add_option("--template-weights", train_structure.template_weights,
+                   "template-expert weights tried on val at the end, after the count weights, "
+                   "comma-separated; the best is saved")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   CLI::App* train_assembler_cmd = train_cmd->add_subcommand(
       "assembler", "Train stage 2 (photo + structure -> numbers) on synthetic datasets.");
   training_options(train_assembler_cmd, train_assembler);

@@ -17,9 +17,9 @@
 #include "core/parallel.h"
 #include "core/rng.h"
 #include "core/version.h"
-#include "nn/count_head_internal.h"
 #include "nn/data_parallel_internal.h"
 #include "nn/layers_internal.h"
+#include "nn/slot_heads_internal.h"
 #include "nn/torch_io_internal.h"
 #include "program/structure_tokens.h"
 #include "program/vocabulary.h"
@@ -28,15 +28,18 @@ namespace img2cad::nn {
 
 namespace {
 
-using count_head::CountHead;
-using count_head::CountLogProb;
-using count_head::CountTable;
-using count_head::NumLabels;
-using count_head::PartRun;
-using count_head::SlotOffset;
 using layers::Attention;
 using layers::Encoder;
 using layers::ImageTensor;
+using slot_heads::CountLogProb;
+using slot_heads::CountTable;
+using slot_heads::NumLabels;
+using slot_heads::PartRun;
+using slot_heads::SlotHead;
+using slot_heads::SlotOffset;
+using slot_heads::TemplateHead;
+using slot_heads::TemplateLogProb;
+using slot_heads::TemplateTable;
 
 struct LayerCache {
   torch::Tensor self_k, self_v;    // [B, H, t, dh], grown by one per step
@@ -97,7 +100,8 @@ struct NetImpl : torch::nn::Module {
     // Registered only when configured, so models saved without it still load.
     if (c.category_head)
       category = register_module("category", torch::nn::Linear(c.d_model, vocab));
-    if (c.count_head) counts = register_module("counts", CountHead(c));
+    if (c.count_head) counts = register_module("counts", slot_heads::MakeCountHead(c));
+    if (c.template_head) templates = register_module("templates", TemplateHead(c));
   }
   // Teacher forcing: memory [B, M, d] (from the encoder), inputs [B, L] -> logits [B, L, V].
   torch::Tensor forward(const torch::Tensor& memory, const torch::Tensor& inputs) {
@@ -115,7 +119,8 @@ struct NetImpl : torch::nn::Module {
   torch::nn::LayerNorm norm{nullptr};
   torch::nn::Linear head{nullptr};
   torch::nn::Linear category{nullptr};  // over the whole vocabulary; masked to category tokens
-  CountHead counts{nullptr};
+  SlotHead counts{nullptr};
+  TemplateHead templates{nullptr};
 };
 TORCH_MODULE(Net);
 
@@ -151,13 +156,15 @@ torch::Tensor Images(const std::vector<StructureExample>& batch, int size) {
 }
 
 // What a shard's loss sums are divided by, over the whole batch: its tokens that have a target,
-// its examples and its count targets. So the shards' gradients add up to the batch's.
+// its examples, its count targets and its template targets. So the shards' gradients add up to
+// the batch's.
 struct Normalisers {
-  double tokens, examples, counts;
+  double tokens, examples, counts, templates;
 };
 
-// One shard's share of the batch loss: the grammar-masked token cross-entropy, plus the category
-// and count heads' when the model has them. Returns the token part's value and the whole loss.
+// One shard's share of the batch loss: the grammar-masked token cross-entropy, plus the category,
+// count and template heads' when the model has them. Returns the token part's value and the whole
+// loss.
 std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<StructureExample>& shard,
                                            const Normalisers& norm) {
   const int vocab = program::StructureVocabularySize();
@@ -213,7 +220,11 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
                       norm.examples;
   }
   if (net->counts)
-    loss = loss + count_head::CountLoss(net->counts, memory, shard, std::max(1.0, norm.counts));
+    loss = loss + slot_heads::CountLoss(net->counts, memory, shard, std::max(1.0, norm.counts));
+  if (net->templates)
+    loss =
+        loss + slot_heads::TemplateLoss(net->templates, memory, slot_heads::TemplateTargets(shard),
+                                        std::max(1.0, norm.templates));
   return {token_loss.item<double>(), loss};
 }
 
@@ -294,7 +305,7 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
       torch::NoGradGuard frozen;
       memory = net->encoder(Images(batch, config().image_size));
     }
-    auto loss = count_head::CountLoss(net->counts, memory, batch);
+    auto loss = slot_heads::CountLoss(net->counts, memory, batch);
     impl_->optimizer->zero_grad();
     loss.backward();
     torch::nn::utils::clip_grad_norm_(impl_->Trainable(), 1.0);
@@ -305,9 +316,11 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   std::vector<size_t> lengths;
   for (const auto& e : batch) lengths.push_back(e.tokens.size());
   const auto shards = data_parallel::DealShards(lengths, kShards);
-  Normalisers norm{0, static_cast<double>(batch.size()), 0};
+  Normalisers norm{0, static_cast<double>(batch.size()), 0, 0};
   for (const auto& e : batch) norm.tokens += static_cast<double>(e.tokens.size() - 1);
-  if (net->counts) norm.counts = static_cast<double>(count_head::CountTargets(batch));
+  if (net->counts) norm.counts = static_cast<double>(slot_heads::CountTargets(batch));
+  if (net->templates)
+    norm.templates = slot_heads::TemplateTargets(batch).ge(0).sum().item<double>();
   std::array<double, kShards> token_loss{};
   data_parallel::ForwardBackward<Net>(
       net, &impl_->replicas, [&] { return Net(config()); }, shards,
@@ -359,7 +372,10 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
   };
   const double count_weight = net->counts ? config().count_weight : 0;
   CountTable counts;
-  if (count_weight > 0) counts = count_head::MakeCountTable(net->counts, memory);
+  if (count_weight > 0) counts = slot_heads::MakeCountTable(net->counts, memory);
+  const double template_weight = net->templates ? config().template_weight : 0;
+  TemplateTable templates;
+  if (template_weight > 0) templates = slot_heads::MakeTemplateTable(net->templates, memory);
   std::vector<Hyp> alive(1);
   IMG2CAD_CHECK(alive[0].grammar.Accept(program::kBosToken).ok());
   alive[0].tokens = {program::kBosToken};
@@ -406,6 +422,8 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
         if (mask_a[i][v] == 0) {
           double score = alive[i].log_prob + logp_a[i][v];
           if (count_weight > 0) score += count_weight * CountLogProb(counts, alive[i].parts, v);
+          if (template_weight > 0)
+            score += template_weight * TemplateLogProb(templates, alive[i].parts, v);
           cands.push_back({score, i, v});
         }
     const size_t keep = std::min<size_t>(cands.size(), beam);
@@ -479,7 +497,9 @@ core::Status StructureModel::Save(const std::string& dir, const std::string& car
                  {"encoder_blocks", c.encoder_blocks},
                  {"category_head", c.category_head},
                  {"count_head", c.count_head},
-                 {"count_weight", c.count_weight}};
+                 {"count_weight", c.count_weight},
+                 {"template_head", c.template_head},
+                 {"template_weight", c.template_weight}};
   j["parameters"] = num_parameters();
   return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
 }
@@ -525,12 +545,15 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
     c.category_head = cj.value("category_head", false);
     c.count_head = cj.value("count_head", false);
     c.count_weight = cj.value("count_weight", 1.0);
+    c.template_head = cj.value("template_head", false);
+    c.template_weight = cj.value("template_weight", 0.0);
   } catch (const nlohmann::json::exception&) {
     return bad("config", "missing or mistyped configuration");
   }
   if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
       c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0 ||
-      c.encoder_blocks < 1 || c.encoder_blocks > kMaxEncoderBlocks || !(c.count_weight >= 0)) {
+      c.encoder_blocks < 1 || c.encoder_blocks > kMaxEncoderBlocks || !(c.count_weight >= 0) ||
+      !(c.template_weight >= 0)) {
     return bad("config", "impossible configuration");
   }
   StructureModel model(std::make_unique<Impl>(c));
@@ -558,6 +581,11 @@ core::Result<StructureModel> StructureModel::CountHeadOver(const std::string& ba
 void StructureModel::set_count_weight(double weight) {
   IMG2CAD_CHECK(weight >= 0);
   impl_->net->config.count_weight = weight;
+}
+
+void StructureModel::set_template_weight(double weight) {
+  IMG2CAD_CHECK(weight >= 0);
+  impl_->net->config.template_weight = weight;
 }
 
 core::Result<std::vector<std::vector<double>>> StructureModel::CategoryProbs(
@@ -626,6 +654,32 @@ std::vector<int> StructureModel::PredictCountsImpl(const image::Image& crop, int
   for (int l = 0; l < NumLabels(category); ++l)
     counts.push_back(static_cast<int>(best[SlotOffset(category) + l].item<int64_t>()));
   return counts;
+}
+
+core::Result<std::vector<std::vector<int>>> StructureModel::PredictTemplates(
+    const image::Image& crop, int category) const {
+  if (!impl_->net->templates)
+    return core::Status(core::StatusCode::kInvalidArgument, "the model has no template head");
+  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
+  if (category < 0 || category >= static_cast<int>(program::Categories().size()))
+    return core::Status(core::StatusCode::kInvalidArgument, "unknown category");
+  try {
+    return PredictTemplatesImpl(crop, category);
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("template prediction failed: ") + e.what_without_backtrace());
+  }
+}
+
+std::vector<std::vector<int>> StructureModel::PredictTemplatesImpl(const image::Image& crop,
+                                                                   int category) const {
+  const core::ThreadLease lease = core::ReserveThreads(1);
+  torch::set_num_threads(lease.count());
+  torch::NoGradGuard no_grad;
+  Net& net = impl_->net;
+  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
+  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
+  return slot_heads::BestTemplates(slot_heads::MakeTemplateTable(net->templates, memory), category);
 }
 
 }  // namespace img2cad::nn

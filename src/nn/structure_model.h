@@ -45,6 +45,14 @@ struct StructureModelConfig {
   // off. The decoder has to count parts through 100-300 tokens; the head counts in one step.
   bool count_head = false;
   double count_weight = 1.0;
+  // An auxiliary template head: for every label of every category, the tokens of its first part
+  // (loops, curve types, extrude), position by position, read from the image tokens by one
+  // learned query per label. Its loss supervises the few tokens that decide a part's shape (an
+  // oval top or a square one, round legs or square ones) directly from the image. At decoding,
+  // its log-probability of each token of a label's first part, times `template_weight`, is added
+  // to the decoder's; 0 turns that off.
+  bool template_head = false;
+  double template_weight = 0.0;
   bool operator==(const StructureModelConfig&) const = default;
 };
 
@@ -55,7 +63,8 @@ struct StructureHypothesis {
   program::Structure structure;
   std::vector<int> tokens;  // BOS ... EOS
   // Natural log of the sequence's score: its probability under the decoder, times the count
-  // head's probability of its part counts to the power count_weight when there is one.
+  // head's probability of its part counts to the power count_weight and the template head's of
+  // its first parts' tokens to the power template_weight, for the heads there are.
   double log_prob = 0;
   // The model's probability of this structure's category (its first token, both heads together),
   // in [0, 1]: how sure it is of what the object is, whatever the parts.
@@ -110,17 +119,27 @@ class StructureModel {
   // Changes the count expert's weight at decoding (validation sweeps; Save records it).
   void set_count_weight(double weight);
 
+  // The template head's most probable first part of every label of `category` (an index into
+  // program::Categories()), in the vocabulary's label order: the part's tokens after its PART
+  // token, as the head reads them position by position (structure_tokens.h); empty for a label
+  // it sees no part of. Not necessarily grammatical. Errors: kInvalidArgument without a template
+  // head, for an empty image or for an unknown category.
+  core::Result<std::vector<std::vector<int>>> PredictTemplates(const image::Image& crop,
+                                                               int category) const;
+  // Changes the template expert's weight at decoding (validation sweeps; Save records it).
+  void set_template_weight(double weight);
+
   // A training checkpoint: weights and optimiser state, so that training resumes exactly.
   // Errors: kIo / kParse naming the file, or a checkpoint of another configuration.
   core::Status SaveCheckpoint(const std::string& path) const;
   core::Status LoadCheckpoint(const std::string& path);
 
   // One optimiser step of teacher-forced cross-entropy on `batch` (plus the category and count
-  // heads' cross-entropies when the configuration has them); returns the mean token loss alone,
-  // comparable across configurations, or the count loss when only the count head trains. Sequences
-  // are decoded in length-sorted groups, so a batch that mixes short chairs and long storage pieces
-  // wastes little on padding. The optimiser (AdamW) state lives with the model. Errors: kInternal
-  // when libtorch fails (its message included).
+  // heads' cross-entropies, and the template head's, when the configuration has them); returns the
+  // mean token loss alone, comparable across configurations, or the count loss when only the count
+  // head trains. Sequences are decoded in length-sorted groups, so a batch that mixes short chairs
+  // and long storage pieces wastes little on padding. The optimiser (AdamW) state lives with the
+  // model. Errors: kInternal when libtorch fails (its message included).
   core::Result<double> TrainStep(const std::vector<StructureExample>& batch, double learning_rate);
 
  private:
@@ -129,6 +148,7 @@ class StructureModel {
   std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam) const;
   std::vector<std::vector<double>> CategoryProbsImpl(const std::vector<image::Image>& crops) const;
   std::vector<int> PredictCountsImpl(const image::Image& crop, int category) const;
+  std::vector<std::vector<int>> PredictTemplatesImpl(const image::Image& crop, int category) const;
   explicit StructureModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

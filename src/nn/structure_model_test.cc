@@ -83,6 +83,7 @@ TEST(StructureModelTest, OverfitsATinyFixtureAndDecodesItExactly) {
 TEST(StructureModelTest, TrainingIsTheSameOnOneThreadOrTwo) {
   StructureModelConfig c = Tiny();
   c.count_head = true;
+  c.template_head = true;
   auto train = [&](int threads) {
     const int budget = core::ThreadBudget();
     core::SetThreadBudget(threads);
@@ -231,6 +232,44 @@ TEST(StructureModelTest, CountHeadTrainsOverAFrozenBaseAndCanOverruleTheDecoder)
   EXPECT_EQ(loaded->PredictCounts(data[2].crop, 2).value(), CountsOf(data[2].tokens, 2));
   EXPECT_FALSE(StructureModel::CountHeadOver(counted_dir, 3).ok());
   EXPECT_EQ(TrainedFixture().PredictCounts(data[0].crop, 0).status().code(),
+            core::StatusCode::kInvalidArgument);
+}
+
+// The template head learns each label's first part from the image; as a decoding expert it keeps
+// the decoder's answers on what both learned, and every decode stays valid.
+TEST(StructureModelTest, TemplateHeadReadsFirstPartsAndRoundTrips) {
+  StructureModelConfig c = Tiny();
+  c.template_head = true;
+  c.template_weight = 1;
+  StructureModel model = StructureModel::Create(c, 4);
+  const auto data = Fixture();
+  for (int step = 0; step < 150; ++step) ASSERT_TRUE(model.TrainStep(data, 3e-3).ok());
+  for (int k = 0; k < 3; ++k) {
+    auto templates = model.PredictTemplates(data[k].crop, k);
+    ASSERT_TRUE(templates.ok()) << templates.status().ToString();
+    EXPECT_EQ(*templates, program::StructureFirstParts(data[k].tokens)) << "fixture " << k;
+    EXPECT_EQ(model.Decode(data[k].crop, 1)->at(0).tokens, data[k].tokens) << "fixture " << k;
+  }
+  model.set_template_weight(5);
+  core::Rng rng(5);
+  for (int i = 0; i < 20; ++i) {
+    image::Image img(32, 32, 3);
+    for (auto& p : img.pixels) p = static_cast<uint8_t>(rng.UniformInt(0, 255));
+    auto hyps = model.Decode(img, 2);
+    ASSERT_TRUE(hyps.ok());
+    for (const auto& h : *hyps) EXPECT_EQ(program::EncodeStructure(h.structure).value(), h.tokens);
+  }
+
+  core::TempDir dir("structure_templates");
+  ASSERT_TRUE(model.Save(dir.path().string()).ok());
+  auto loaded = StructureModel::Load(dir.path().string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config(), model.config());
+  EXPECT_EQ(loaded->PredictTemplates(data[1].crop, 1).value(),
+            program::StructureFirstParts(data[1].tokens));
+  EXPECT_EQ(TrainedFixture().PredictTemplates(data[0].crop, 0).status().code(),
+            core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.PredictTemplates(data[0].crop, 9).status().code(),
             core::StatusCode::kInvalidArgument);
 }
 

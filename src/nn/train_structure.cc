@@ -55,6 +55,26 @@ double CountScore(const StructureModel& model, const std::vector<StructureSample
   return n ? static_cast<double>(right) / n : 0;
 }
 
+// The template head alone: the share of (sample, label with a part) pairs whose first part's
+// tokens it reads exactly (given the category).
+double TemplateScore(const StructureModel& model, const std::vector<StructureSample>& val,
+                     size_t count) {
+  int n = 0, right = 0;
+  for (size_t i = 0; i < val.size() && i < count; ++i) {
+    const int category = program::StructureTokenCategory(val[i].tokens.at(1));
+    auto predicted =
+        model.PredictTemplates(SampleCrop(val[i], model.config().image_size, nullptr), category);
+    if (!predicted.ok()) continue;
+    const auto truth = program::StructureFirstParts(val[i].tokens);
+    for (size_t l = 0; l < truth.size(); ++l) {
+      if (truth[l].empty()) continue;
+      ++n;
+      right += (*predicted)[l] == truth[l];
+    }
+  }
+  return n ? static_cast<double>(right) / n : 0;
+}
+
 }  // namespace
 
 core::Status TrainStructure(const TrainStructureOptions& o,
@@ -83,23 +103,42 @@ core::Status TrainStructure(const TrainStructureOptions& o,
   // The count expert's weight is a decoding choice made on validation: with a count head, the
   // final validation tries each of o.count_weights, keeps the best and records the sweep.
   const bool sweep = model.config().count_head && !o.count_weights.empty();
+  const bool template_sweep = model.config().template_head && !o.template_weights.empty();
   nlohmann::ordered_json sweep_card = nlohmann::ordered_json::array();
+  nlohmann::ordered_json template_sweep_card = nlohmann::ordered_json::array();
   auto validate = [&](bool final) -> std::array<double, 2> {
     const size_t n = static_cast<size_t>(final ? 5 : 1) * o.val_samples;
-    if (!final || !sweep) {
+    if (!final || (!sweep && !template_sweep)) {
       if (counts_only) return {CountScore(model, val, n), Score(model, val, n)[0]};
       return Score(model, val, n);
     }
-    double best_weight = o.count_weights[0];
+    // One weight at a time: the count expert's (the template expert off), then the template
+    // expert's with the chosen count weight.
     std::array<double, 2> best{-1, 0};
-    for (double w : o.count_weights) {
-      model.set_count_weight(w);
-      const auto score = Score(model, val, n);
-      sweep_card.push_back(
-          {{"count_weight", w}, {"structure_exact", score[0]}, {"category_accuracy", score[1]}});
-      if (score[0] > best[0]) best = score, best_weight = w;
-    }
-    model.set_count_weight(best_weight);
+    // `current` is the weight `best` was scored with (none before the first sweep); it is not
+    // scored again and stays unless another weight beats it.
+    auto try_weights = [&](const std::vector<double>& weights, double current, const char* name,
+                           void (StructureModel::*set)(double), nlohmann::ordered_json* card) {
+      double best_weight = best[0] < 0 ? weights[0] : current;
+      for (double w : weights) {
+        std::array<double, 2> score = best;
+        if (best[0] < 0 || w != current) {
+          (model.*set)(w);
+          score = Score(model, val, n);
+        }
+        card->push_back(
+            {{name, w}, {"structure_exact", score[0]}, {"category_accuracy", score[1]}});
+        if (score[0] > best[0]) best = score, best_weight = w;
+      }
+      (model.*set)(best_weight);
+    };
+    if (template_sweep) model.set_template_weight(0);
+    if (sweep)
+      try_weights(o.count_weights, model.config().count_weight, "count_weight",
+                  &StructureModel::set_count_weight, &sweep_card);
+    if (template_sweep)
+      try_weights(o.template_weights, 0, "template_weight", &StructureModel::set_template_weight,
+                  &template_sweep_card);
     if (counts_only) return {CountScore(model, val, n), best[0]};
     return best;
   };
@@ -122,6 +161,12 @@ core::Status TrainStructure(const TrainStructureOptions& o,
     run.card["validation"]["count_weight_sweep"] = sweep_card;
     if (counts_only) run.card["validation"]["structure_exact"] = run.result.final_val[1];
   }
+  if (template_sweep) {
+    run.card["validation"]["template_weight"] = model.config().template_weight;
+    run.card["validation"]["template_weight_sweep"] = template_sweep_card;
+  }
+  if (model.config().template_head)
+    run.card["validation"]["template_head_exact"] = TemplateScore(model, val, n_val);
   return model.Save(o.out_dir, run.card.dump());
 }
 

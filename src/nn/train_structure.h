@@ -35,6 +35,9 @@ struct TrainStructureOptions : TrainRunOptions {
   // Count-expert weights tried on validation at the end when the model has a count head; the
   // best (exact structures, greedy, the smaller on ties) is saved as the model's count_weight.
   std::vector<double> count_weights = {0, 0.5, 1, 2, 4};
+  // Template-expert weights tried next, with the chosen count weight, when the model has a
+  // template head; the best is saved as its template_weight.
+  std::vector<double> template_weights = {0, 0.5, 1};
 };
 
 // Errors: unreadable data (named), an empty split, or an unwritable WORK or OUT.

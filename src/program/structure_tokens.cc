@@ -100,6 +100,26 @@ std::vector<int> StructureLabelCounts(const std::vector<int>& tokens, int* categ
   return counts;
 }
 
+std::vector<std::vector<int>> StructureFirstParts(const std::vector<int>& tokens) {
+  const int category = tokens.size() > 1 ? StructureTokenCategory(tokens[1]) : -1;
+  if (category < 0) return {};
+  std::vector<std::vector<int>> parts(LabelsOf(Categories()[category]).size());
+  std::vector<bool> seen(parts.size(), false);
+  std::vector<int>* current = nullptr;  // the part being read, when it is a label's first
+  for (size_t t = 2; t < tokens.size(); ++t) {
+    const int label = StructureTokenLabelIndex(category, tokens[t]);
+    if (label >= 0) {
+      current = seen[label] ? nullptr : &parts[label];
+      seen[label] = true;
+    } else if (tokens[t] == kEosToken) {
+      current = nullptr;
+    } else if (current) {
+      current->push_back(tokens[t]);
+    }
+  }
+  return parts;
+}
+
 int StructureTokenLabelIndex(int category, int token) {
   if (category < 0 || category >= static_cast<int>(Categories().size()) || !T().IsLabel(token))
     return -1;

@@ -57,6 +57,11 @@ int StructureTokenLabelIndex(int category, int token);
 // is not a category token.
 std::vector<int> StructureLabelCounts(const std::vector<int>& tokens, int* category);
 
+// The first part of every label of a sequence's category, each as its tokens after the PART
+// token up to the next PART or EOS (its loops, curves and extrudes; empty for a label without a
+// part), in the vocabulary's label order; empty when tokens[1] is not a category token.
+std::vector<std::vector<int>> StructureFirstParts(const std::vector<int>& tokens);
+
 // A token's name, e.g. "PART_leg", "EXTRUDE_one_sided_new_body"; "?" for an unknown id.
 std::string StructureTokenName(int token);
 

@@ -200,5 +200,25 @@ TEST(StructureTokensTest, TokensNameTheirCategoryAndLabelIndex) {
   EXPECT_EQ(category, -1);
 }
 
+// A label's first part is what follows its first PART token; later instances are not read.
+TEST(StructureTokensTest, FirstPartsAreEachLabelsFirstInstance) {
+  const auto parts = StructureFirstParts(
+      Tokens("BOS CAT_storage SYM_none PART_side LOOP LINE ARC_CCW LINE EXTRUDE_one_sided_new_body "
+             "PART_side LOOP CIRCLE EXTRUDE_one_sided_new_body PART_drawer LOOP CIRCLE "
+             "EXTRUDE_one_sided_new_body LOOP CIRCLE EXTRUDE_one_sided_cut EOS"));
+  ASSERT_EQ(parts.size(), LabelsOf("storage").size());
+  for (size_t l = 0; l < parts.size(); ++l) {
+    if (l == *LabelIndex("storage", "side")) {
+      EXPECT_EQ(parts[l], Tokens("LOOP LINE ARC_CCW LINE EXTRUDE_one_sided_new_body"));
+    } else if (l == *LabelIndex("storage", "drawer")) {
+      EXPECT_EQ(parts[l], Tokens("LOOP CIRCLE EXTRUDE_one_sided_new_body LOOP CIRCLE "
+                                 "EXTRUDE_one_sided_cut"));
+    } else {
+      EXPECT_TRUE(parts[l].empty()) << LabelsOf("storage")[l];
+    }
+  }
+  EXPECT_TRUE(StructureFirstParts(Tokens("BOS EOS")).empty());
+}
+
 }  // namespace
 }  // namespace img2cad::program

@@ -1,4 +1,4 @@
-#include "nn/count_head_internal.h"
+#include "nn/slot_heads_internal.h"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 #include "program/structure_tokens.h"
 #include "program/vocabulary.h"
 
-namespace img2cad::nn::count_head {
+namespace img2cad::nn::slot_heads {
 
 using layers::Attention;
 
@@ -23,7 +23,7 @@ int NumLabels(int category) {
   return static_cast<int>(program::LabelsOf(program::Categories()[category]).size());
 }
 
-CountHeadImpl::CountHeadImpl(const StructureModelConfig& c) {
+SlotHeadImpl::SlotHeadImpl(const StructureModelConfig& c, int outputs) {
   queries = register_parameter("queries", torch::randn({NumSlots(), c.d_model}) * 0.02);
   for (int i = 0; i < kRounds; ++i) {
     attn->push_back(Attention(c.d_model, c.heads));
@@ -37,10 +37,10 @@ CountHeadImpl::CountHeadImpl(const StructureModelConfig& c) {
   register_module("n2", n2);
   register_module("ff1", ff1);
   register_module("ff2", ff2);
-  out = register_module("out", torch::nn::Linear(c.d_model, kMaxCountClass + 1));
+  out = register_module("out", torch::nn::Linear(c.d_model, outputs));
 }
 
-torch::Tensor CountHeadImpl::forward(const torch::Tensor& memory) {
+torch::Tensor SlotHeadImpl::forward(const torch::Tensor& memory) {
   auto x = queries.unsqueeze(0).expand({memory.size(0), -1, -1});
   for (int i = 0; i < kRounds; ++i) {
     auto a = attn[i]->as<Attention>();
@@ -63,7 +63,7 @@ int64_t CountTargets(const std::vector<StructureExample>& batch) {
   return n;
 }
 
-torch::Tensor CountLoss(CountHead& head, const torch::Tensor& memory,
+torch::Tensor CountLoss(SlotHead& head, const torch::Tensor& memory,
                         const std::vector<StructureExample>& batch, double normaliser) {
   const int64_t b = static_cast<int64_t>(batch.size());
   auto targets = torch::full({b, NumSlots()}, -100, torch::kLong);  // -100: ignored
@@ -83,7 +83,7 @@ torch::Tensor CountLoss(CountHead& head, const torch::Tensor& memory,
          normaliser;
 }
 
-CountTable MakeCountTable(CountHead& head, const torch::Tensor& memory) {
+CountTable MakeCountTable(SlotHead& head, const torch::Tensor& memory) {
   constexpr double kFloor = -30;  // keeps impossible counts finite
   auto logp = torch::log_softmax(head(memory)[0], -1).to(torch::kDouble);  // [slots, K]
   auto tail = torch::logcumsumexp(logp.flip(-1), -1).flip(-1);
@@ -106,9 +106,13 @@ void PartRun::Accept(int token) {
     return;
   }
   const int l = program::StructureTokenLabelIndex(category, token);
-  if (l < 0) return;
+  if (l < 0) {
+    if (label >= 0) ++position;
+    return;
+  }
   run = l == label ? run + 1 : 1;
   label = l;
+  position = 0;
 }
 
 double CountLogProb(const CountTable& t, const PartRun& h, int token) {
@@ -126,4 +130,81 @@ double CountLogProb(const CountTable& t, const PartRun& h, int token) {
   return lp;
 }
 
-}  // namespace img2cad::nn::count_head
+// ---- Templates ----
+
+TemplateHeadImpl::TemplateHeadImpl(const StructureModelConfig& c) {
+  slots =
+      register_module("slots", SlotHead(c, kTemplateTokens * program::StructureVocabularySize()));
+}
+
+torch::Tensor TemplateHeadImpl::forward(const torch::Tensor& memory) {
+  const auto out = slots(memory);
+  return out.reshape(
+      {out.size(0), out.size(1), kTemplateTokens, program::StructureVocabularySize()});
+}
+
+torch::Tensor TemplateTargets(const std::vector<StructureExample>& batch) {
+  const int64_t b = static_cast<int64_t>(batch.size());
+  auto targets = torch::full({b, NumSlots(), kTemplateTokens}, -100, torch::kLong);
+  auto tg = targets.accessor<int64_t, 3>();
+  for (int64_t i = 0; i < b; ++i) {
+    const int category = program::StructureTokenCategory(batch[i].tokens.at(1));
+    IMG2CAD_CHECK(category >= 0) << "a training sequence without its category";
+    const auto templates = program::StructureFirstParts(batch[i].tokens);
+    for (size_t l = 0; l < templates.size(); ++l) {
+      const auto& tokens = templates[l];  // a label without a part ends at once
+      const int slot = SlotOffset(category) + static_cast<int>(l);
+      for (size_t p = 0; p < tokens.size() && p < kTemplateTokens; ++p) tg[i][slot][p] = tokens[p];
+      if (tokens.size() < kTemplateTokens) tg[i][slot][tokens.size()] = program::kPadToken;
+    }
+  }
+  return targets;
+}
+
+torch::Tensor TemplateLoss(TemplateHead& head, const torch::Tensor& memory,
+                           const torch::Tensor& targets, double normaliser) {
+  IMG2CAD_CHECK(normaliser > 0);
+  return torch::nn::functional::cross_entropy(
+             head(memory).reshape({-1, program::StructureVocabularySize()}), targets.reshape({-1}),
+             torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+                 torch::kSum)) /
+         normaliser;
+}
+
+TemplateTable MakeTemplateTable(TemplateHead& head, const torch::Tensor& memory) {
+  const auto logp = torch::log_softmax(head(memory)[0], -1).contiguous();  // [S, P, V]
+  auto a = logp.accessor<float, 3>();
+  TemplateTable table;
+  table.logp.assign(NumSlots(), std::vector<std::vector<float>>(kTemplateTokens));
+  for (int s = 0; s < NumSlots(); ++s)
+    for (int p = 0; p < kTemplateTokens; ++p)
+      for (int v = 0; v < program::StructureVocabularySize(); ++v)
+        table.logp[s][p].push_back(a[s][p][v]);
+  return table;
+}
+
+std::vector<std::vector<int>> BestTemplates(const TemplateTable& table, int category) {
+  std::vector<std::vector<int>> out;
+  for (int l = 0; l < NumLabels(category); ++l) {
+    const auto& slot = table.logp[SlotOffset(category) + l];
+    std::vector<int> tokens;
+    for (int p = 0; p < kTemplateTokens; ++p) {
+      const int best =
+          static_cast<int>(std::max_element(slot[p].begin(), slot[p].end()) - slot[p].begin());
+      if (best == program::kPadToken) break;
+      tokens.push_back(best);
+    }
+    out.push_back(std::move(tokens));
+  }
+  return out;
+}
+
+double TemplateLogProb(const TemplateTable& table, const PartRun& h, int token) {
+  if (h.category < 0 || h.label < 0 || h.run != 1 || h.position >= kTemplateTokens) return 0;
+  const bool ends =
+      token == program::kEosToken || program::StructureTokenLabelIndex(h.category, token) >= 0;
+  return table
+      .logp[SlotOffset(h.category) + h.label][h.position][ends ? program::kPadToken : token];
+}
+
+}  // namespace img2cad::nn::slot_heads
