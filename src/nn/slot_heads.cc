@@ -1,6 +1,8 @@
 #include "nn/slot_heads_internal.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "core/check.h"
 #include "nn/layers_internal.h"
@@ -199,12 +201,35 @@ std::vector<std::vector<int>> BestTemplates(const TemplateTable& table, int cate
   return out;
 }
 
-double TemplateLogProb(const TemplateTable& table, const PartRun& h, int token) {
-  if (h.category < 0 || h.label < 0 || h.run != 1 || h.position >= kTemplateTokens) return 0;
-  const bool ends =
-      token == program::kEosToken || program::StructureTokenLabelIndex(h.category, token) >= 0;
-  return table
-      .logp[SlotOffset(h.category) + h.label][h.position][ends ? program::kPadToken : token];
+std::vector<double> TemplateVotes(const TemplateTable& table, const PartRun& h,
+                                  const std::vector<unsigned char>& allowed) {
+  const int vocab = program::StructureVocabularySize();
+  std::vector<double> votes(vocab, 0.0);
+  if (h.category < 0 || h.label < 0 || h.run != 1 || h.position >= kTemplateTokens) return votes;
+  const auto& logp = table.logp[SlotOffset(h.category) + h.label][h.position];
+  // The part's end is one event for the head, whichever PART token or EOS the decoder ends it
+  // with: its mass counts once in the normaliser.
+  double norm = -std::numeric_limits<double>::infinity();
+  bool end_counted = false;
+  auto add = [&](double lp) {
+    const double hi = std::max(norm, lp);
+    norm = hi + std::log(std::exp(norm - hi) + std::exp(lp - hi));
+  };
+  for (int v = 0; v < vocab; ++v) {
+    if (!allowed[v]) continue;
+    const bool ends =
+        v == program::kEosToken || program::StructureTokenLabelIndex(h.category, v) >= 0;
+    votes[v] = logp[ends ? program::kPadToken : v];
+    if (!ends) {
+      add(votes[v]);
+    } else if (!end_counted) {
+      add(votes[v]);
+      end_counted = true;
+    }
+  }
+  for (int v = 0; v < vocab; ++v)
+    if (allowed[v]) votes[v] -= norm;
+  return votes;
 }
 
 }  // namespace img2cad::nn::slot_heads

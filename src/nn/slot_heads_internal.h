@@ -110,8 +110,12 @@ TemplateTable MakeTemplateTable(TemplateHead& head, const torch::Tensor& memory)
 // until the end marker (or kTemplateTokens); empty for a label it sees no part of.
 std::vector<std::vector<int>> BestTemplates(const TemplateTable& table, int category);
 
-// The head's log-probability of `token` as the next token of the current label's first part (PAD's
-// when it ends the part: a PART token or EOS); 0 outside first parts and past kTemplateTokens.
-double TemplateLogProb(const TemplateTable& table, const PartRun& run, int token);
+// The head's vote on every token (V entries) as the next token of the current label's first
+// part: its log-probability of the token (PAD's for a PART token or EOS, which end the part),
+// renormalised over the tokens `allowed` by the grammar, so that a forced token costs nothing and
+// a sequence is not penalised for the parts it has. All 0 outside first parts and past
+// kTemplateTokens.
+std::vector<double> TemplateVotes(const TemplateTable& table, const PartRun& run,
+                                  const std::vector<unsigned char>& allowed);
 
 }  // namespace img2cad::nn::slot_heads

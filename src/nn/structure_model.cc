@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -38,8 +39,8 @@ using slot_heads::PartRun;
 using slot_heads::SlotHead;
 using slot_heads::SlotOffset;
 using slot_heads::TemplateHead;
-using slot_heads::TemplateLogProb;
 using slot_heads::TemplateTable;
+using slot_heads::TemplateVotes;
 
 struct LayerCache {
   torch::Tensor self_k, self_v;    // [B, H, t, dh], grown by one per step
@@ -398,10 +399,13 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
     auto logits = layers::Apply(net->head, net->norm(x)).squeeze(1);  // [n, V]
     auto mask = torch::full({n, vocab}, kMasked);
     auto mask_a = mask.accessor<float, 2>();
+    std::vector<std::vector<double>> template_votes(n);
     for (int64_t i = 0; i < n; ++i) {
       alive[i].grammar.AllowedNext(&allowed);
       for (int v = 0; v < vocab; ++v)
         if (allowed[v]) mask_a[i][v] = 0;
+      if (template_weight > 0)
+        template_votes[i] = TemplateVotes(templates, alive[i].parts, allowed);
     }
     auto logp = torch::log_softmax(logits + mask, -1);
     if (t == 0 && net->category) {
@@ -422,8 +426,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
         if (mask_a[i][v] == 0) {
           double score = alive[i].log_prob + logp_a[i][v];
           if (count_weight > 0) score += count_weight * CountLogProb(counts, alive[i].parts, v);
-          if (template_weight > 0)
-            score += template_weight * TemplateLogProb(templates, alive[i].parts, v);
+          if (template_weight > 0) score += template_weight * template_votes[i][v];
           cands.push_back({score, i, v});
         }
     const size_t keep = std::min<size_t>(cands.size(), beam);
@@ -627,59 +630,55 @@ std::vector<std::vector<double>> StructureModel::CategoryProbsImpl(
   return out;
 }
 
-core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image& crop,
-                                                             int category) const {
-  if (!impl_->net->counts)
-    return core::Status(core::StatusCode::kInvalidArgument, "the model has no count head");
+namespace {
+
+// What the per-label heads' answers share: the checks, one encoder pass on one thread, and
+// libtorch's errors turned into a status. `read` maps the image tokens to the answer.
+template <typename T>
+core::Result<T> AskHead(Net& net, bool has_head, const std::string& what, const image::Image& crop,
+                        int category, const std::function<T(const torch::Tensor& memory)>& read) {
+  if (!has_head)
+    return core::Status(core::StatusCode::kInvalidArgument, "the model has no " + what);
   if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
   if (category < 0 || category >= static_cast<int>(program::Categories().size()))
     return core::Status(core::StatusCode::kInvalidArgument, "unknown category");
   try {
-    return PredictCountsImpl(crop, category);
+    const core::ThreadLease lease = core::ReserveThreads(1);
+    torch::set_num_threads(lease.count());
+    torch::NoGradGuard no_grad;
+    if (net->is_training()) net->eval();  // a write only after training: decodes run in parallel
+    return read(net->encoder(ImageTensor(crop, net->config.image_size).unsqueeze(0)));
   } catch (const c10::Error& e) {
     return core::Status(core::StatusCode::kInternal,
-                        std::string("count prediction failed: ") + e.what_without_backtrace());
+                        what + " failed: " + e.what_without_backtrace());
   }
 }
 
-std::vector<int> StructureModel::PredictCountsImpl(const image::Image& crop, int category) const {
-  const core::ThreadLease lease = core::ReserveThreads(0);
-  torch::set_num_threads(lease.count());
-  torch::NoGradGuard no_grad;
+}  // namespace
+
+core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image& crop,
+                                                             int category) const {
   Net& net = impl_->net;
-  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
-  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
-  const auto best = net->counts(memory)[0].argmax(-1);
-  std::vector<int> counts;
-  for (int l = 0; l < NumLabels(category); ++l)
-    counts.push_back(static_cast<int>(best[SlotOffset(category) + l].item<int64_t>()));
-  return counts;
+  return AskHead<std::vector<int>>(
+      net, static_cast<bool>(net->counts), "count head", crop, category,
+      [&](const torch::Tensor& memory) {
+        const auto best = net->counts(memory)[0].argmax(-1);
+        std::vector<int> counts;
+        for (int l = 0; l < NumLabels(category); ++l)
+          counts.push_back(static_cast<int>(best[SlotOffset(category) + l].item<int64_t>()));
+        return counts;
+      });
 }
 
 core::Result<std::vector<std::vector<int>>> StructureModel::PredictTemplates(
     const image::Image& crop, int category) const {
-  if (!impl_->net->templates)
-    return core::Status(core::StatusCode::kInvalidArgument, "the model has no template head");
-  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
-  if (category < 0 || category >= static_cast<int>(program::Categories().size()))
-    return core::Status(core::StatusCode::kInvalidArgument, "unknown category");
-  try {
-    return PredictTemplatesImpl(crop, category);
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kInternal,
-                        std::string("template prediction failed: ") + e.what_without_backtrace());
-  }
-}
-
-std::vector<std::vector<int>> StructureModel::PredictTemplatesImpl(const image::Image& crop,
-                                                                   int category) const {
-  const core::ThreadLease lease = core::ReserveThreads(1);
-  torch::set_num_threads(lease.count());
-  torch::NoGradGuard no_grad;
   Net& net = impl_->net;
-  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
-  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
-  return slot_heads::BestTemplates(slot_heads::MakeTemplateTable(net->templates, memory), category);
+  return AskHead<std::vector<std::vector<int>>>(
+      net, static_cast<bool>(net->templates), "template head", crop, category,
+      [&](const torch::Tensor& memory) {
+        return slot_heads::BestTemplates(slot_heads::MakeTemplateTable(net->templates, memory),
+                                         category);
+      });
 }
 
 }  // namespace img2cad::nn

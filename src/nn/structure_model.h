@@ -147,8 +147,6 @@ class StructureModel {
   double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
   std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam) const;
   std::vector<std::vector<double>> CategoryProbsImpl(const std::vector<image::Image>& crops) const;
-  std::vector<int> PredictCountsImpl(const image::Image& crop, int category) const;
-  std::vector<std::vector<int>> PredictTemplatesImpl(const image::Image& crop, int category) const;
   explicit StructureModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
