@@ -351,6 +351,12 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  train_structure_cmd
+      ->add_option("--first-part-weight", train_structure.config.first_part_weight,
+                   "weight of the token loss on each label's first part (the tokens that decide "
+                   "its shape), against 1 for the others")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   train_structure_cmd->add_flag("--template-head", train_structure.config.template_head,
                                 "train with the per-label template head (direct supervision of "
                                 "each label's first part: loops, curve types, extrude)");

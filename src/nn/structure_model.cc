@@ -173,7 +173,8 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
   // Length-sorted groups of up to kGroup sequences (the shard comes sorted), each padded only to
   // its own longest.
   constexpr size_t kGroup = 8;
-  torch::Tensor token_loss_sum = torch::zeros({});
+  torch::Tensor token_loss_sum = torch::zeros({}), weighted_sum = torch::zeros({});
+  const double first_part_weight = net->config.first_part_weight;
   std::vector<unsigned char> allowed;
   for (size_t g0 = 0; g0 < shard.size(); g0 += kGroup) {
     const int64_t first = static_cast<int64_t>(g0);
@@ -184,6 +185,8 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
     auto inputs = torch::full({b, len}, program::kPadToken, torch::kLong);
     auto targets = torch::full({b, len}, -100, torch::kLong);  // -100: ignored by the loss
     auto mask = torch::zeros({b, len, vocab});
+    auto weights = torch::ones({b, len});
+    auto wt_a = weights.accessor<float, 2>();
     auto in_a = inputs.accessor<int64_t, 2>();
     auto tg_a = targets.accessor<int64_t, 2>();
     auto mk_a = mask.accessor<float, 3>();
@@ -191,9 +194,15 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
       const auto& tokens = shard[first + i].tokens;
       program::StructureGrammar grammar;
       IMG2CAD_CHECK(grammar.Accept(tokens[0]).ok());
+      PartRun run;
       for (size_t t = 0; t + 1 < tokens.size(); ++t) {
         in_a[i][t] = tokens[t];
         tg_a[i][t] = tokens[t + 1];
+        run.Accept(tokens[t]);
+        // Inside a label's first part: the tokens that decide its shape.
+        if (run.label >= 0 && run.run == 1 && tokens[t + 1] != program::kEosToken &&
+            program::StructureTokenLabelIndex(run.category, tokens[t + 1]) < 0)
+          wt_a[i][t] = static_cast<float>(first_part_weight);
         // The loss is over the tokens the grammar allows, as in decoding.
         grammar.AllowedNext(&allowed);
         for (int v = 0; v < vocab; ++v)
@@ -202,15 +211,25 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
       }
     }
     auto logits = net->forward(memory.slice(0, first, first + b), inputs) + mask;
-    token_loss_sum =
-        token_loss_sum +
-        torch::nn::functional::cross_entropy(
-            logits.reshape({b * len, vocab}), targets.reshape({b * len}),
-            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
-                torch::kSum));
+    if (first_part_weight == 1) {
+      token_loss_sum =
+          token_loss_sum +
+          torch::nn::functional::cross_entropy(
+              logits.reshape({b * len, vocab}), targets.reshape({b * len}),
+              torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+                  torch::kSum));
+    } else {
+      const auto each = torch::nn::functional::cross_entropy(
+          logits.reshape({b * len, vocab}), targets.reshape({b * len}),
+          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
+              torch::kNone));  // 0 where ignored
+      token_loss_sum = token_loss_sum + each.sum().detach();
+      weighted_sum = weighted_sum + (each * weights.reshape({b * len})).sum();
+    }
   }
   const auto token_loss = token_loss_sum / std::max(1.0, norm.tokens);
-  auto loss = token_loss;
+  // What trains: the plain token loss, or the one whose first-part tokens weigh more.
+  auto loss = first_part_weight == 1 ? token_loss : weighted_sum / std::max(1.0, norm.tokens);
   if (net->category) {
     std::vector<int64_t> cats;
     for (const auto& e : shard) cats.push_back(e.tokens.at(1));
@@ -502,7 +521,8 @@ core::Status StructureModel::Save(const std::string& dir, const std::string& car
                  {"count_head", c.count_head},
                  {"count_weight", c.count_weight},
                  {"template_head", c.template_head},
-                 {"template_weight", c.template_weight}};
+                 {"template_weight", c.template_weight},
+                 {"first_part_weight", c.first_part_weight}};
   j["parameters"] = num_parameters();
   return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
 }
@@ -550,13 +570,14 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
     c.count_weight = cj.value("count_weight", 1.0);
     c.template_head = cj.value("template_head", false);
     c.template_weight = cj.value("template_weight", 0.0);
+    c.first_part_weight = cj.value("first_part_weight", 1.0);
   } catch (const nlohmann::json::exception&) {
     return bad("config", "missing or mistyped configuration");
   }
   if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
       c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0 ||
       c.encoder_blocks < 1 || c.encoder_blocks > kMaxEncoderBlocks || !(c.count_weight >= 0) ||
-      !(c.template_weight >= 0)) {
+      !(c.template_weight >= 0) || !(c.first_part_weight > 0)) {
     return bad("config", "impossible configuration");
   }
   StructureModel model(std::make_unique<Impl>(c));

@@ -53,6 +53,10 @@ struct StructureModelConfig {
   // to the decoder's; 0 turns that off.
   bool template_head = false;
   double template_weight = 0.0;
+  // Training only: the weight of the token loss on the tokens of each label's first part (its
+  // loops, curve types and extrudes: what decides its shape; later instances mostly copy it),
+  // against 1 for every other token. 1 is the plain loss; TrainStep still reports the plain one.
+  double first_part_weight = 1.0;
   bool operator==(const StructureModelConfig&) const = default;
 };
 

@@ -273,6 +273,28 @@ TEST(StructureModelTest, TemplateHeadReadsFirstPartsAndRoundTrips) {
             core::StatusCode::kInvalidArgument);
 }
 
+// A heavier first-part loss changes what trains, not the loss that is reported, and is kept in
+// model.json.
+TEST(StructureModelTest, FirstPartWeightTrainsDifferentlyAndRoundTrips) {
+  StructureModelConfig heavy = Tiny();
+  heavy.first_part_weight = 4;
+  StructureModel plain_model = StructureModel::Create(Tiny(), 6);
+  StructureModel heavy_model = StructureModel::Create(heavy, 6);
+  const auto data = Fixture();
+  std::vector<double> plain, weighted;
+  for (int step = 0; step < 3; ++step) {
+    plain.push_back(plain_model.TrainStep(data, 3e-3).value());
+    weighted.push_back(heavy_model.TrainStep(data, 3e-3).value());
+  }
+  EXPECT_NEAR(plain[0], weighted[0], 1e-5);  // the same weights before the first update
+  EXPECT_NE(plain[2], weighted[2]);
+  core::TempDir dir("structure_first_part");
+  ASSERT_TRUE(heavy_model.Save(dir.path().string()).ok());
+  auto loaded = StructureModel::Load(dir.path().string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config().first_part_weight, 4);
+}
+
 // Test-time crops score the category alone: it must be the decoder's first step, whether the
 // crops come one at a time or as a batch.
 TEST(StructureModelTest, CategoryProbsAreDecodingsFirstStep) {
