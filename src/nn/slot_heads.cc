@@ -163,6 +163,14 @@ torch::Tensor TemplateTargets(const std::vector<StructureExample>& batch) {
   return targets;
 }
 
+int64_t TemplateTargetCount(const std::vector<StructureExample>& batch) {
+  int64_t n = 0;
+  for (const auto& e : batch)
+    for (const auto& tokens : program::StructureFirstParts(e.tokens))
+      n += std::min<int64_t>(static_cast<int64_t>(tokens.size()) + 1, kTemplateTokens);
+  return n;
+}
+
 torch::Tensor TemplateLoss(TemplateHead& head, const torch::Tensor& memory,
                            const torch::Tensor& targets, double normaliser) {
   IMG2CAD_CHECK(normaliser > 0);

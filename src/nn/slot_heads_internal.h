@@ -96,6 +96,10 @@ TORCH_MODULE(TemplateHead);
 // without a part has the end marker first: the empty template.
 torch::Tensor TemplateTargets(const std::vector<StructureExample>& batch);
 
+// The number of template targets of a batch (TemplateTargets' entries other than -100), counted
+// without building them.
+int64_t TemplateTargetCount(const std::vector<StructureExample>& batch);
+
 // The cross-entropy over `targets` (TemplateTargets), summed and divided by `normaliser` (> 0).
 torch::Tensor TemplateLoss(TemplateHead& head, const torch::Tensor& memory,
                            const torch::Tensor& targets, double normaliser);

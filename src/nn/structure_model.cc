@@ -211,18 +211,15 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
       }
     }
     auto logits = net->forward(memory.slice(0, first, first + b), inputs) + mask;
-    if (first_part_weight == 1) {
-      token_loss_sum =
-          token_loss_sum +
-          torch::nn::functional::cross_entropy(
-              logits.reshape({b * len, vocab}), targets.reshape({b * len}),
-              torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
-                  torch::kSum));
-    } else {
-      const auto each = torch::nn::functional::cross_entropy(
+    auto cross_entropy = [&](auto reduction) {  // 0 where ignored
+      return torch::nn::functional::cross_entropy(
           logits.reshape({b * len, vocab}), targets.reshape({b * len}),
-          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
-              torch::kNone));  // 0 where ignored
+          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(reduction));
+    };
+    if (first_part_weight == 1) {
+      token_loss_sum = token_loss_sum + cross_entropy(torch::kSum);
+    } else {
+      const auto each = cross_entropy(torch::kNone);
       token_loss_sum = token_loss_sum + each.sum().detach();
       weighted_sum = weighted_sum + (each * weights.reshape({b * len})).sum();
     }
@@ -339,8 +336,7 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   Normalisers norm{0, static_cast<double>(batch.size()), 0, 0};
   for (const auto& e : batch) norm.tokens += static_cast<double>(e.tokens.size() - 1);
   if (net->counts) norm.counts = static_cast<double>(slot_heads::CountTargets(batch));
-  if (net->templates)
-    norm.templates = slot_heads::TemplateTargets(batch).ge(0).sum().item<double>();
+  if (net->templates) norm.templates = static_cast<double>(slot_heads::TemplateTargetCount(batch));
   std::array<double, kShards> token_loss{};
   data_parallel::ForwardBackward<Net>(
       net, &impl_->replicas, [&] { return Net(config()); }, shards,
