@@ -171,6 +171,20 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   EXPECT_EQ(card["training"]["steps"], 3);
   EXPECT_EQ(card["data"]["object_masks"], "rendered");  // the default: the renderer's masks
 
+  // Fine-tuning from that model keeps its configuration, whatever --image-size says.
+  const std::string tuned = (dir_ / "ts_tuned").string();
+  ASSERT_EQ(RunCli("train structure --train " + (dir_ / "train").string() + " --val " +
+                       (dir_ / "val").string() + " --work " + work + "_tuned --out " + tuned +
+                       " --init " + model +
+                       " --batch 4 --image-size 32 --eval-every 1000 --threads 1 --steps 1",
+                   &err),
+            0)
+      << err;
+  const auto tuned_card = nlohmann::json::parse(ReadFile(tuned + "/model.json").value());
+  EXPECT_EQ(tuned_card["init"], model);
+  EXPECT_EQ(tuned_card["config"]["image_size"], 64);
+  EXPECT_EQ(RunCli("train structure --train x --val y --init " + model + " --base " + model), 2);
+
   const fs::path out = dir_ / "pred_learned";
   ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
                        " --method learned --threads 2 --min-confidence 0 --structure-model " +

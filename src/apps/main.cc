@@ -345,6 +345,12 @@ int main(int argc, char** argv) {
                    "configuration replaces --image-size and --grid-stride)")
       ->check(CLI::ExistingDirectory);
   train_structure_cmd
+      ->add_option("--init", train_structure.init_dir,
+                   "fine-tune: start from the stage-1 model in this folder and train all of it "
+                   "(its configuration replaces --image-size, --grid-stride and the heads)")
+      ->check(CLI::ExistingDirectory)
+      ->excludes("--base");
+  train_structure_cmd
       ->add_option("--count-weights", train_structure.count_weights,
                    "count-expert weights tried on val at the end, comma-separated; the best is "
                    "saved")

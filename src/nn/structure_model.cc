@@ -598,6 +598,12 @@ core::Result<StructureModel> StructureModel::CountHeadOver(const std::string& ba
   return model;
 }
 
+core::Result<StructureModel> StructureModel::FineTuneFrom(const std::string& dir, uint64_t seed) {
+  IMG2CAD_ASSIGN_OR_RETURN(StructureModel model, Load(dir));
+  model.impl_->seed = seed;
+  return model;
+}
+
 void StructureModel::set_count_weight(double weight) {
   IMG2CAD_CHECK(weight >= 0);
   impl_->net->config.count_weight = weight;

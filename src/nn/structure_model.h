@@ -89,6 +89,9 @@ class StructureModel {
   // whose training from then on moves the count head only: the encoder and the decoder stay as
   // trained. Errors: those of Load, or a base that already has a count head.
   static core::Result<StructureModel> CountHeadOver(const std::string& base_dir, uint64_t seed);
+  // The saved model in `dir`, configuration and weights, ready to train further as a whole
+  // (fine-tuning): a fresh optimiser, step 0, and dropout drawn from `seed`. Errors: those of Load.
+  static core::Result<StructureModel> FineTuneFrom(const std::string& dir, uint64_t seed);
   // Reads DIR/model.json and DIR/weights.pt. Errors: kNotFound, kParse naming the file, or a
   // structure-token or vocabulary version this build does not speak.
   static core::Result<StructureModel> Load(const std::string& dir);

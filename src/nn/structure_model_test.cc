@@ -235,6 +235,27 @@ TEST(StructureModelTest, CountHeadTrainsOverAFrozenBaseAndCanOverruleTheDecoder)
             core::StatusCode::kInvalidArgument);
 }
 
+// Fine-tuning starts from the saved model, config and weights, and then moves all of it.
+TEST(StructureModelTest, FineTuningStartsFromTheSavedModelAndLearnsMore) {
+  core::TempDir dir("structure_fine_tune");
+  ASSERT_TRUE(TrainedFixture().Save(dir.path().string()).ok());
+  auto model = StructureModel::FineTuneFrom(dir.path().string(), 7);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_EQ(model->config(), TrainedFixture().config());
+  EXPECT_EQ(model->steps(), 0);
+  auto data = Fixture();
+  EXPECT_EQ(model->Decode(data[0].crop, 1)->at(0).tokens, data[0].tokens);
+
+  data[0].tokens = ChairWithoutALeg();
+  for (int step = 0; step < 100; ++step) ASSERT_TRUE(model->TrainStep(data, 3e-3).ok());
+  EXPECT_EQ(model->steps(), 100);
+  EXPECT_EQ(model->Decode(data[0].crop, 1)->at(0).tokens, data[0].tokens);
+  EXPECT_NE(TrainedFixture().Decode(data[0].crop, 1)->at(0).tokens, data[0].tokens);
+
+  EXPECT_EQ(StructureModel::FineTuneFrom((dir.path() / "absent").string(), 7).status().code(),
+            core::StatusCode::kNotFound);
+}
+
 // The template head learns each label's first part from the image; as a decoding expert it keeps
 // the decoder's answers on what both learned, and every decode stays valid.
 TEST(StructureModelTest, TemplateHeadReadsFirstPartsAndRoundTrips) {

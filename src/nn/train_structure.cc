@@ -85,12 +85,17 @@ core::Status TrainStructure(const TrainStructureOptions& o,
   const std::vector<StructureSample>& val = sets.val;
 
   const bool counts_only = !o.base_dir.empty();
-  // A count head over a base model takes the base's configuration, so nothing is built from
-  // o.config in that case.
-  IMG2CAD_ASSIGN_OR_RETURN(
-      StructureModel model,
-      counts_only ? StructureModel::CountHeadOver(o.base_dir, o.seed)
-                  : core::Result<StructureModel>(StructureModel::Create(o.config, o.seed)));
+  if (counts_only && !o.init_dir.empty())
+    return core::Status(core::StatusCode::kInvalidArgument,
+                        "a base model (count head only) and an initial model (fine-tuning) "
+                        "exclude each other");
+  // A count head over a base model, or a fine-tuned model, takes that model's configuration, so
+  // nothing is built from o.config in those cases.
+  IMG2CAD_ASSIGN_OR_RETURN(StructureModel model,
+                           counts_only           ? StructureModel::CountHeadOver(o.base_dir, o.seed)
+                           : !o.init_dir.empty() ? StructureModel::FineTuneFrom(o.init_dir, o.seed)
+                                                 : core::Result<StructureModel>(
+                                                       StructureModel::Create(o.config, o.seed)));
   const int image_size = model.config().image_size;
   auto step = [&](const std::vector<size_t>& indices, int64_t step, double lr) {
     std::vector<StructureExample> batch;
@@ -149,6 +154,7 @@ core::Status TrainStructure(const TrainStructureOptions& o,
                            TrainStage(o, sets, model, names, true, step, validate, progress));
   const size_t n_val = std::min<size_t>(val.size(), 5 * o.val_samples);
   run.card["validation"] = {{"samples", n_val}, {"decode", "greedy"}};
+  if (!o.init_dir.empty()) run.card["init"] = o.init_dir;
   if (counts_only) {
     run.card["base"] = o.base_dir;
     run.card["validation"]["counts_exact"] = run.result.final_val[0];

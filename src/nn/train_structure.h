@@ -8,7 +8,7 @@
 // time, validation metrics).
 //
 // With a base model (`--base`), it trains only a count head over that frozen model: minutes, not
-// the hour of a full run.
+// the hour of a full run. With an initial model (`--init`), it fine-tunes all of that model.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +32,9 @@ struct TrainStructureOptions : TrainRunOptions {
   // replaces `config`); the validation columns are then val_counts (every label's count right,
   // from the head alone) and val_exact (greedy decoding with the count expert).
   std::string base_dir;
+  // Non-empty: start from the saved model in this folder and train all of it (fine-tuning, e.g.
+  // with another augmentation); its configuration replaces `config`. Not with base_dir.
+  std::string init_dir;
   // Count-expert weights tried on validation at the end when the model has a count head; the
   // best (exact structures, greedy, the smaller on ties) is saved as the model's count_weight.
   std::vector<double> count_weights = {0, 0.5, 1, 2, 4};
@@ -40,7 +43,8 @@ struct TrainStructureOptions : TrainRunOptions {
   std::vector<double> template_weights = {0, 0.5, 1};
 };
 
-// Errors: unreadable data (named), an empty split, or an unwritable WORK or OUT.
+// Errors: unreadable data (named), an empty split, an unreadable base or init model, both of
+// them at once (kInvalidArgument), or an unwritable WORK or OUT.
 core::Status TrainStructure(const TrainStructureOptions& options,
                             const std::function<void(const TrainProgress&)>& progress);
 
