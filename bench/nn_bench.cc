@@ -1,8 +1,8 @@
-// Speed of stages 1 and 2 on this machine (issue 7 goal: stage-1 inference <= 150 ms median on 2
-// cores; issue 8: the whole photo <= 1 s; the train steps are recorded in the model cards).
-// Decoding uses the shipped model (models/structure, or IMG2CAD_MODELS) on the test photos of
-// examples/photos; the train step uses the shipped configuration on batches of the examples'
-// structures.
+// Speed of stages 1 and 2 and of the COCO detector on this machine (issue 7 goal: stage-1 inference
+// <= 150 ms median on 2 cores; issue 8: the whole photo <= 1 s; the train steps are recorded in the
+// model cards). Decoding uses the shipped model (models/structure, or IMG2CAD_MODELS) on the test
+// photos of examples/photos; the train step uses the shipped configuration on batches of the
+// examples' structures.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "image/image.h"
 #include "image/preprocess.h"
 #include "nn/assembler_model.h"
+#include "nn/object_detector.h"
 #include "nn/structure_model.h"
 #include "program/json_io.h"
 #include "program/structure_tokens.h"
@@ -40,6 +41,22 @@ void BM_Stage1Decode(benchmark::State& state) {
   state.counters["tokens"] = static_cast<double>(tokens);
 }
 BENCHMARK(BM_Stage1Decode)->Arg(1)->Arg(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The pretrained COCO detector that flags sofas and beds in `predict` (models/detector/).
+void BM_ObjectDetector(benchmark::State& state) {
+  auto model = core::FindModelFile("detector", "centernet.json");
+  if (!model.ok()) return state.SkipWithError("no models/detector (scripts/fetch_detector)");
+  auto detector = nn::ObjectDetector::Load(*model);
+  if (!detector.ok()) return state.SkipWithError(detector.status().ToString().c_str());
+  const auto photo =
+      image::ReadImage(std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png").value();
+  for (auto _ : state) {
+    auto scores = detector->ClassScores(photo);
+    if (!scores.ok()) return state.SkipWithError(scores.status().ToString().c_str());
+    benchmark::DoNotOptimize(scores->at(nn::kCocoChair));
+  }
+}
+BENCHMARK(BM_ObjectDetector)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Stage1TrainStep(benchmark::State& state) {
   nn::StructureModelConfig config;  // the shipped configuration

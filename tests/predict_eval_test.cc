@@ -347,7 +347,8 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   const fs::path empty = dir_ / "no_models";
   fs::create_directories(empty);
   std::string err;
-  // No segmenter under this models root: one warning, the border model, and the run goes on.
+  // No segmenter and no detector under this models root: one warning each, the border model, no
+  // out-of-scope check, and the run goes on.
   ASSERT_EQ(
       RunCli("predict --method retrieval " + photo + " --models " + empty.string() + " --index " +
                  Index() + " --segmenter isnet -o " + (dir_ / "seg_missing").string(),
@@ -357,16 +358,21 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   EXPECT_NE(err.find("warning: the ISNet segmenter is not available"), std::string::npos) << err;
   auto summary =
       nlohmann::json::parse(ReadFile((dir_ / "seg_missing" / "summary.json").string()).value());
+  EXPECT_NE(err.find("warning: the COCO detector is not available"), std::string::npos) << err;
   EXPECT_EQ(summary["segmenter"], "border");
-  EXPECT_EQ(summary["warnings"].size(), 1u);
+  EXPECT_EQ(summary["warnings"].size(), 2u);
+  EXPECT_EQ(summary["detector"], false);
+  EXPECT_FALSE(summary["results"][0].contains("detector"));
   EXPECT_EQ(summary["results"][0]["mask"], "border");
   ASSERT_EQ(RunCli("predict --method retrieval " + photo + " --index " + Index() +
-                       " --segmenter none -o " + (dir_ / "seg_none").string(),
+                       " --segmenter none --detector off -o " + (dir_ / "seg_none").string(),
                    &err),
             0)
       << err;
+  EXPECT_EQ(err.find("detector"), std::string::npos) << err;
   summary = nlohmann::json::parse(ReadFile((dir_ / "seg_none" / "summary.json").string()).value());
   EXPECT_EQ(summary["results"][0]["mask"], "none");
+  EXPECT_EQ(summary["detector"], false);
   EXPECT_EQ(RunCli("predict " + photo + " --segmenter magic -o " + (dir_ / "o4").string()), 2);
   EXPECT_EQ(RunCli("predict " + photo + " " + photo + " --mask " + photo + " -o " +
                    (dir_ / "o5").string()),

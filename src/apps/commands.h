@@ -72,6 +72,15 @@ struct PredictArgs {
   std::string segmenter = "isnet";  // --segmenter
   std::string backdrop = "photo";   // --backdrop
   std::string mask;                 // --mask FILE (one input only)
+  std::string detector = "on";      // --detector on|off
+};
+
+struct DetectArgs {
+  std::vector<std::string> images;
+  std::string model;  // --model: the detector's model.json; empty: models/detector/
+  float min_score = 0.3f;
+  float fill = 0.6f;  // --fill: the photo's share of the network's input
+  bool furniture_only = false;
 };
 
 struct IndexArgs {
@@ -88,6 +97,7 @@ int RunLabels(const std::string& category, bool json);
 int RunSynth(pipeline::SynthOptions o, const std::string& split);
 int RunIndex(const IndexArgs& a);
 int RunPredict(PredictArgs a);
+int RunDetect(const DetectArgs& a);
 int RunEval(const pipeline::EvalOptions& o);
 int RunMeshEval(const pipeline::MeshEvalOptions& o);
 int RunTrainStructure(const nn::TrainStructureOptions& o);

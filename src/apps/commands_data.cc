@@ -14,6 +14,7 @@
 #include "core/model_locator.h"
 #include "dataset/manifest.h"
 #include "image/image.h"
+#include "nn/object_detector.h"
 #include "pipeline/retrieval_method.h"
 #include "program/vocabulary.h"
 #include "retrieval/retrieval.h"
@@ -165,6 +166,23 @@ int RunPredict(PredictArgs a) {
       std::fprintf(stderr, "img2cad: warning: %s\n", warning.c_str());
       a.options.warnings.push_back(warning);
       a.options.find.segmenter = pipeline::SegmenterKind::kBorder;
+    }
+  }
+  std::optional<nn::ObjectDetector> detector;
+  if (a.detector == "on") {
+    auto path = core::FindModelFile("detector", "centernet.json");
+    auto loaded = path.ok() ? nn::ObjectDetector::Load(*path)
+                            : core::Result<nn::ObjectDetector>(path.status());
+    if (loaded.ok()) {
+      detector = std::move(loaded).value();
+      a.options.detector = &*detector;
+    } else {
+      const std::string warning = "the COCO detector is not available (" +
+                                  loaded.status().ToString() +
+                                  "); sofas and beds are not flagged. scripts/fetch_detector "
+                                  "brings it.";
+      std::fprintf(stderr, "img2cad: warning: %s\n", warning.c_str());
+      a.options.warnings.push_back(warning);
     }
   }
   auto method = pipeline::CreateMethod(a.method, a.method_config);

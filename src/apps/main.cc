@@ -165,6 +165,13 @@ int main(int argc, char** argv) {
                    "plain (painted flat grey outside the mask, like a studio render)")
       ->capture_default_str()
       ->check(CLI::IsMember({"photo", "plain"}));
+  predict_cmd
+      ->add_option("--detector", predict_args.detector,
+                   "on: the pretrained COCO detector (models/detector/) also reads each photo, "
+                   "and a couch or a bed it sees more strongly than a chair or a dining table "
+                   "makes the result uncertain (out of scope); off: skip it")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
   predict_cmd->add_option("--mask", predict_args.mask,
                           "the object's mask for the one IMAGE (white = object); wins over all");
   predict_cmd->add_option("--structure-model", predict_args.method_config.structure_model,
@@ -386,6 +393,27 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
 
+  DetectArgs detect_args;
+  CLI::App* detect_cmd = app.add_subcommand(
+      "detect",
+      "Find COCO objects (chairs, couches, beds, dining tables, ...) in photos with the "
+      "pretrained detector (models/detector/); one JSON line per photo.");
+  detect_cmd->add_option("photos", detect_args.images, "PNG or JPEG photos")->required();
+  detect_cmd->add_option("--model", detect_args.model,
+                         "the detector's centernet.json (default: models/detector/)");
+  detect_cmd->add_option("--min-score", detect_args.min_score, "lowest score reported")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  detect_cmd
+      ->add_option("--fill", detect_args.fill,
+                   "the share of the network's 512 x 512 input that the photo's longer side "
+                   "takes, centred on grey (1: stretched over all of it)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 1.0));
+  detect_cmd->add_flag("--furniture", detect_args.furniture_only,
+                       "report only chairs, couches, beds and dining tables");
+  detect_cmd->footer(kExitCodesHelp);
+
   std::string labels_category;
   bool labels_json = false;
   CLI::App* labels_cmd = app.add_subcommand("labels", "Print the part-label vocabularies.");
@@ -425,6 +453,7 @@ int main(int argc, char** argv) {
     return RunPredict(predict_args);
   }
   if (*index_cmd) return RunIndex(index_args);
+  if (*detect_cmd) return RunDetect(detect_args);
   if (*eval_cmd) {
     if (mesh_eval.gt_dir.empty()) return RunEval(eval_options);
     mesh_eval.pred_dir = eval_options.pred_dir;

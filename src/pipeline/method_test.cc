@@ -5,6 +5,7 @@
 #include "core/file_io.h"
 #include "core/temp_dir.h"
 #include "pipeline/find_object.h"
+#include "pipeline/predict.h"
 #include "pipeline/retrieval_method.h"
 #include "program/json_io.h"
 
@@ -170,6 +171,21 @@ TEST(RetrievalMethodTest, ReturnsTheNearestProgramWithVotes) {
   EXPECT_EQ(e->details["retrieved"].get<std::string>().rfind("table_", 0), 0u);
   ASSERT_TRUE(e->camera.has_value());
   EXPECT_EQ(e->camera->azimuth_deg, 30);
+}
+
+}  // namespace
+}  // namespace img2cad::pipeline
+
+namespace img2cad::pipeline {
+namespace {
+
+TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
+  EXPECT_EQ(OutOfScope({.chair = 0.1f, .couch = 0.45f, .bed = 0.2f}, 0.3), "couch");
+  EXPECT_EQ(OutOfScope({.chair = 0.1f, .couch = 0.2f, .bed = 0.5f}, 0.3), "bed");
+  EXPECT_EQ(OutOfScope({.chair = 0.1f, .couch = 0.25f, .bed = 0.2f}, 0.3), "");  // too faint
+  EXPECT_EQ(OutOfScope({.chair = 0.5f, .couch = 0.45f}, 0.3), "");  // a chair, more strongly
+  EXPECT_EQ(OutOfScope({.couch = 0.4f, .dining_table = 0.41f}, 0.3), "");
+  EXPECT_EQ(OutOfScope({}, 0.3), "");
 }
 
 }  // namespace

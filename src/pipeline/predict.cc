@@ -99,6 +99,14 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
     }
   }
   r.ms.find_object = clock.Lap();
+  if (o.detector) {
+    auto scores = o.detector->ClassScores(object->photo());
+    if (!scores.ok()) return fail(scores.status());
+    r.detector = FurnitureScores{(*scores)[nn::kCocoChair], (*scores)[nn::kCocoCouch],
+                                 (*scores)[nn::kCocoBed], (*scores)[nn::kCocoDiningTable]};
+    r.out_of_scope = OutOfScope(*r.detector, o.out_of_scope_score);
+    r.ms.detect = clock.Lap();
+  }
   MethodInput mi;
   mi.name = in.name;
   mi.image_path = in.image_path;
@@ -154,7 +162,7 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
     return fail(s);
   }
   r.ms.preview = clock.Lap();
-  r.status = unsure ? PredictStatus::kUncertain : PredictStatus::kOk;
+  r.status = unsure || !r.out_of_scope.empty() ? PredictStatus::kUncertain : PredictStatus::kOk;
   return r;
 }
 
@@ -190,6 +198,14 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     }
     j["mask"] = r.mask_source;
     j["mask_found"] = r.mask_found;
+    if (r.detector) {
+      const FurnitureScores& d = *r.detector;
+      j["detector"] = {{"chair", Round(d.chair, 1e3)},
+                       {"couch", Round(d.couch, 1e3)},
+                       {"bed", Round(d.bed, 1e3)},
+                       {"dining_table", Round(d.dining_table, 1e3)}};
+    }
+    if (!r.out_of_scope.empty()) j["out_of_scope"] = r.out_of_scope;
     j["details"] = e.details;
     j["files"] = {"program.json", "model.step",  "model.glb", "model.stl", "model.obj",
                   "model.mtl",    "preview.png", "mask.png",  "report.png"};
@@ -197,8 +213,9 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   }
   j["timing_ms"] = {
       {"load", Round(r.ms.load, 100)},      {"find_object", Round(r.ms.find_object, 100)},
-      {"method", Round(r.ms.method, 100)},  {"build", Round(r.ms.build, 100)},
-      {"export", Round(r.ms.exports, 100)}, {"preview", Round(r.ms.preview, 100)}};
+      {"detect", Round(r.ms.detect, 100)},  {"method", Round(r.ms.method, 100)},
+      {"build", Round(r.ms.build, 100)},    {"export", Round(r.ms.exports, 100)},
+      {"preview", Round(r.ms.preview, 100)}};
   return j;
 }
 
@@ -243,6 +260,13 @@ core::Status ClearEarlierOutput(const std::vector<PredictInput>& inputs, const P
 
 }  // namespace
 
+std::string OutOfScope(const FurnitureScores& s, double min_score) {
+  const float in_scope = std::max(s.chair, s.dining_table);
+  if (s.couch >= s.bed && s.couch >= min_score && s.couch > in_scope) return "couch";
+  if (s.bed > s.couch && s.bed >= min_score && s.bed > in_scope) return "bed";
+  return "";
+}
+
 core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictInput>& inputs,
                                                      const Method& method,
                                                      const PredictOptions& o) {
@@ -277,6 +301,8 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["program_version"] = core::kVersion;
   summary["segmenter"] = SegmenterName(o.find.segmenter);
   summary["backdrop"] = o.find.plain_backdrop ? "plain" : "photo";
+  summary["detector"] = o.detector != nullptr;
+  if (o.detector) summary["out_of_scope_score"] = o.out_of_scope_score;
   summary["warnings"] = o.warnings;
   summary["min_confidence"] = threshold;
   summary["inputs"] = inputs.size();

@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "dataset/manifest.h"
+#include "nn/object_detector.h"
 #include "pipeline/find_object.h"
 #include "pipeline/method.h"
 
@@ -36,16 +37,32 @@ struct PredictOptions {
   std::optional<double> min_confidence;
   // Called after each input with (inputs done, inputs in all), one call at a time.
   std::function<void(int, int)> progress;
+  // The pretrained COCO detector (nn/object_detector.h), or null. When set, every photo also goes
+  // through it, and a photo in which it sees a couch or a bed (peak score at least
+  // `out_of_scope_score`) more strongly than a chair or a dining table is out of scope: its status
+  // is uncertain whatever the method's confidence, and "out_of_scope" names what was seen.
+  const nn::ObjectDetector* detector = nullptr;
+  double out_of_scope_score = 0.3;
 };
+
+// The detector's peak scores for the COCO classes that decide furniture questions.
+struct FurnitureScores {
+  float chair = 0, couch = 0, bed = 0, dining_table = 0;
+};
+
+// "couch" or "bed" when `s` says the photo shows one of them (at least `min_score`, and above
+// both the chair and the dining table), else "".
+std::string OutOfScope(const FurnitureScores& s, double min_score);
 
 // Milliseconds spent in each stage of one input.
 struct StageTimes {
-  double load = 0, find_object = 0, method = 0, build = 0, exports = 0, preview = 0;
+  double load = 0, find_object = 0, detect = 0, method = 0, build = 0, exports = 0, preview = 0;
 };
 
 // What became of one input.
 //   ok         a model, and the method is at least as confident as the threshold
-//   uncertain  a model (all files written), but the method's confidence is below the threshold
+//   uncertain  a model (all files written), but the method's confidence is below the threshold,
+//              or the detector saw a couch or a bed (out of scope)
 //   no_object  the segmenter (border or isnet) found no foreground, and either the photo is
 //              featureless (image::DetailLevel below kFeaturelessDetail) or the method, shown
 //              the whole photo, is below the threshold. No files are written.
@@ -67,6 +84,8 @@ struct PredictOutcome {
   Estimate estimate;
   std::string mask_source;  // where the object mask came from (ObjectImage::mask_source)
   bool mask_found = false;  // a foreground was found (else the whole photo was used)
+  std::optional<FurnitureScores> detector;  // when options.detector was set
+  std::string out_of_scope;                 // OutOfScope of those scores
   StageTimes ms;
 
   // A model was made and written (status ok or uncertain).
@@ -76,12 +95,15 @@ struct PredictOutcome {
 // Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
 // preview.png, mask.png: the object mask used, at the photo's resolution) and writes
 // OUT/summary.json:
-//   {"method", "program_version", "segmenter", "warnings", "min_confidence" (the threshold used),
+//   {"method", "program_version", "segmenter", "backdrop", "detector" (whether the detector ran),
+//    "out_of_scope_score" (with it), "warnings", "min_confidence" (the threshold used),
 //    "inputs", "succeeded" (models made: ok + uncertain), "uncertain", "no_object", "failed",
 //    "peak_rss_mb" (the process's peak resident memory, MB),
 //    "results": [{"name", "input", "status" (PredictStatusName), "error" (failed, no_object),
 //    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
-//    (false: no foreground, the whole photo was used), "details", "files", "timing_ms"}]}
+//    (false: no foreground, the whole photo was used), "detector" ({"chair", "couch", "bed",
+//    "dining_table"} peak scores, with options.detector), "out_of_scope" ("couch" or "bed", when
+//    flagged), "details", "files", "timing_ms"}]}
 // with the method's own facts under "details" (no_object results keep category, confidence and
 // details: what the method would have said). A failing input (unreadable image, a method error)
 // is recorded with its error and the rest go on. The preview is drawn from the estimated camera,
