@@ -2,6 +2,7 @@
 // code 1 or 2 and one line on stderr naming the file and the place, and leaves no output behind.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -70,6 +71,24 @@ TEST_F(CliTest, BuildWritesEveryFormatAndSummary) {
     EXPECT_TRUE(fs::exists(out / f)) << f;
   }
   EXPECT_EQ(std::distance(fs::directory_iterator(out), fs::directory_iterator()), 5);
+}
+
+// detect: one JSON line per readable photo; a broken one is named and counted (exit 3). Needs
+// models/detector (scripts/fetch_detector); without it the command fails naming the model.
+TEST_F(CliTest, DetectPrintsALinePerPhotoAndNamesABrokenOne) {
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  const std::string broken = Write("broken.png", "not a png");
+  CliResult r = Exec("detect " + photo + " " + broken + " --furniture --min-score 0.2");
+  if (r.code == 1 && r.err.find("detector") != std::string::npos)
+    GTEST_SKIP() << "models/detector not fetched: " << r.err;
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find(broken), std::string::npos) << r.err;
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  EXPECT_NE(r.out.find("\"class\":\"chair\""), std::string::npos) << r.out;
+  EXPECT_EQ(Exec("detect " + photo + " --fill 0").code, 2);
+  CliResult missing = Exec("detect " + photo + " --model " + (dir_ / "none.json").string());
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("none.json"), std::string::npos) << missing.err;
 }
 
 TEST_F(CliTest, FormatsSubsetAndStdin) {
