@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/commands.h"
-#include "core/file_io.h"
 #include "core/model_locator.h"
 #include "image/image.h"
 #include "nn/object_detector.h"
@@ -21,9 +20,7 @@ int RunDetect(const DetectArgs& a) {
   if (!detector.ok()) return Fail(detector.status());
   int failed = 0;
   for (const std::string& path : a.images) {
-    auto bytes = core::ReadFile(path);
-    auto photo =
-        bytes.ok() ? image::DecodeImage(*bytes, path) : core::Result<image::Image>(bytes.status());
+    auto photo = image::ReadImage(path);
     auto found = photo.ok() ? detector->Detect(*photo, a.min_score, 50, a.fill)
                             : core::Result<std::vector<nn::Detection>>(photo.status());
     if (!found.ok()) {

@@ -390,11 +390,6 @@ Result<TfjsGraph> TfjsGraph::Build(const std::string& model_json, const nlohmann
   return graph;
 }
 
-torch::Tensor TfjsGraph::Constant(const std::string& name) const {
-  auto it = constants_.find(name);
-  return it == constants_.end() ? torch::Tensor() : it->second;
-}
-
 std::vector<int64_t> TfjsGraph::InputShape(const std::string& name) const {
   auto it = nodes_.find(name);
   std::vector<int64_t> shape;

@@ -39,9 +39,6 @@ class TfjsGraph {
   core::Result<std::vector<torch::Tensor>> Run(const std::map<std::string, torch::Tensor>& feeds,
                                                const std::vector<std::string>& outputs) const;
 
-  // The named constant (a weight) as stored, or an undefined tensor.
-  torch::Tensor Constant(const std::string& name) const;
-
   // The declared input shape of the placeholder `name` (TensorFlow's -1 for unknown), or empty.
   std::vector<int64_t> InputShape(const std::string& name) const;
 
