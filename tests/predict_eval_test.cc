@@ -127,6 +127,12 @@ TEST_F(PredictEvalTest, ABlankPhotoIsNoObjectAndAnUnsureAnswerIsUncertain) {
   EXPECT_EQ(summary["results"][0]["status"], "no_object");
   const auto& table = summary["results"][1];
   EXPECT_EQ(table["status"], table["confidence"] < 1.0 ? "uncertain" : "ok") << table;
+  if (table["status"] == "uncertain") {
+    // Why, in summary.json, on the terminal and on the batch page.
+    EXPECT_NE(table["reason"].get<std::string>().find("< 1.00"), std::string::npos) << table;
+    EXPECT_NE(err.find("table_01100001: uncertain: confidence"), std::string::npos) << err;
+    EXPECT_NE(ReadFile((out / "index.html").string()).value().find("&lt; 1.00"), std::string::npos);
+  }
   EXPECT_TRUE(table["mask_found"]);
   EXPECT_TRUE(fs::exists(out / "table_01100001" / "model.step"));
   // Without a threshold the same answer is ok and the exit code clean.

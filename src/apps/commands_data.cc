@@ -207,6 +207,8 @@ int RunPredict(PredictArgs a) {
       std::fprintf(stderr, "img2cad: error: %s\n", r.error.c_str());
     if (r.status == pipeline::PredictStatus::kNoObject)
       std::fprintf(stderr, "img2cad: %s\n", r.error.c_str());
+    if (r.status == pipeline::PredictStatus::kUncertain && !Quiet())
+      std::fprintf(stderr, "img2cad: %s: uncertain: %s\n", r.name.c_str(), r.reason.c_str());
   }
   const int without_model = count[2] + count[3];
   if (!Quiet() || without_model) {

@@ -188,5 +188,14 @@ TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
   EXPECT_EQ(OutOfScope({}, 0.3), "");
 }
 
+TEST(UncertainReasonTest, SaysWhichRuleMadeTheResultUncertain) {
+  const FurnitureScores couch{.chair = 0.1f, .couch = 0.45f, .dining_table = 0.05f};
+  EXPECT_EQ(UncertainReason(0.97, 0.95, &couch, ""), "");
+  EXPECT_EQ(UncertainReason(0.81, 0.95, nullptr, ""), "confidence 0.81 < 0.95");
+  EXPECT_EQ(UncertainReason(0.97, 0.95, &couch, "couch"),
+            "out of scope: the detector sees a couch (0.45; chair 0.10, dining table 0.05)");
+  EXPECT_EQ(UncertainReason(0.5, 0.95, &couch, "couch").find("confidence 0.50 < 0.95; out of"), 0u);
+}
+
 }  // namespace
 }  // namespace img2cad::pipeline

@@ -163,6 +163,8 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   }
   r.ms.preview = clock.Lap();
   r.status = unsure || !r.out_of_scope.empty() ? PredictStatus::kUncertain : PredictStatus::kOk;
+  r.reason = UncertainReason(r.estimate.confidence, threshold, r.detector ? &*r.detector : nullptr,
+                             r.out_of_scope);
   return r;
 }
 
@@ -179,6 +181,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   nlohmann::ordered_json j = {
       {"name", r.name}, {"input", r.image_path}, {"status", PredictStatusName(r.status)}};
   if (!r.ok()) j["error"] = r.error;
+  if (!r.reason.empty()) j["reason"] = r.reason;
   if (r.status == PredictStatus::kNoObject && !r.estimate.category.empty()) {
     // What the method would have said of the whole photo.
     j["category"] = r.estimate.category;
@@ -267,6 +270,22 @@ std::string OutOfScope(const FurnitureScores& s, double min_score) {
   return "";
 }
 
+std::string UncertainReason(double confidence, double threshold, const FurnitureScores* scores,
+                            const std::string& out_of_scope) {
+  std::string reason;
+  if (confidence < threshold)
+    reason = "confidence " + Fixed(confidence, 2) + " < " + Fixed(threshold, 2);
+  if (!out_of_scope.empty()) {
+    IMG2CAD_CHECK(scores != nullptr) << "an out-of-scope flag comes with the detector's scores";
+    const float seen = out_of_scope == "couch" ? scores->couch : scores->bed;
+    if (!reason.empty()) reason += "; ";
+    reason += "out of scope: the detector sees a " + out_of_scope + " (" + Fixed(seen, 2) +
+              "; chair " + Fixed(scores->chair, 2) + ", dining table " +
+              Fixed(scores->dining_table, 2) + ")";
+  }
+  return reason;
+}
+
 core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictInput>& inputs,
                                                      const Method& method,
                                                      const PredictOptions& o) {
@@ -322,7 +341,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     row.status = PredictStatusName(r.status);
     row.category = r.estimate.category;
     if (!r.estimate.category.empty()) row.confidence = r.estimate.confidence;
-    row.message = r.error;
+    row.message = r.ok() ? r.reason : r.error;
     row.has_report = r.ok();
     rows.push_back(std::move(row));
   }

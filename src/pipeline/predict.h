@@ -54,6 +54,12 @@ struct FurnitureScores {
 // both the chair and the dining table), else "".
 std::string OutOfScope(const FurnitureScores& s, double min_score);
 
+// Why a result is uncertain, in words, for summary.json, the terminal and the batch page: the
+// confidence when it is below `threshold`, and the detector's scores when `out_of_scope` (the
+// OutOfScope of `scores`, which must then be given) is set; "" when neither holds.
+std::string UncertainReason(double confidence, double threshold, const FurnitureScores* scores,
+                            const std::string& out_of_scope);
+
 // Milliseconds spent in each stage of one input.
 struct StageTimes {
   double load = 0, find_object = 0, detect = 0, method = 0, build = 0, exports = 0, preview = 0;
@@ -79,6 +85,8 @@ struct PredictOutcome {
   std::string image_path;
   PredictStatus status = PredictStatus::kFailed;
   std::string error;  // why, for failed and no_object
+  // Why, for uncertain: the confidence below the threshold, the out-of-scope flag, or both.
+  std::string reason;
   // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
   // released, so that a long batch does not grow with them.
   Estimate estimate;
@@ -100,6 +108,7 @@ struct PredictOutcome {
 //    "inputs", "succeeded" (models made: ok + uncertain), "uncertain", "no_object", "failed",
 //    "peak_rss_mb" (the process's peak resident memory, MB),
 //    "results": [{"name", "input", "status" (PredictStatusName), "error" (failed, no_object),
+//    "reason" (uncertain: why, in words),
 //    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
 //    (false: no foreground, the whole photo was used), "detector" ({"chair", "couch", "bed",
 //    "dining_table"} peak scores, with options.detector), "out_of_scope" ("couch" or "bed", when

@@ -30,7 +30,7 @@ struct ReportRow {
   std::string status;  // ok, uncertain, no_object, failed
   std::string category;
   double confidence = -1;   // < 0: none
-  std::string message;      // the error or reason, for failed and no_object
+  std::string message;      // why: the error (failed, no_object) or the reason (uncertain)
   bool has_report = false;  // OUT/<name>/report.png exists
 };
 
