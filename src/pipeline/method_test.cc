@@ -188,13 +188,27 @@ TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
   EXPECT_EQ(OutOfScope({}, 0.3), "");
 }
 
+TEST(DetectorCategoryTest, TheStrongerOfChairAndDiningTableWhenStrongEnough) {
+  EXPECT_EQ(DetectorCategory({.chair = 0.4f, .dining_table = 0.2f}, 0.3), "chair");
+  EXPECT_EQ(DetectorCategory({.chair = 0.31f, .dining_table = 0.35f}, 0.3), "table");
+  EXPECT_EQ(DetectorCategory({.chair = 0.3f, .dining_table = 0.3f}, 0.3), "chair");  // a tie
+  EXPECT_EQ(DetectorCategory({.chair = 0.29f, .couch = 0.9f, .dining_table = 0.1f}, 0.3), "");
+  EXPECT_EQ(DetectorCategory({}, 0.3), "");
+}
+
 TEST(UncertainReasonTest, SaysWhichRuleMadeTheResultUncertain) {
   const FurnitureScores couch{.chair = 0.1f, .couch = 0.45f, .dining_table = 0.05f};
-  EXPECT_EQ(UncertainReason(0.97, 0.95, &couch, ""), "");
-  EXPECT_EQ(UncertainReason(0.81, 0.95, nullptr, ""), "confidence 0.81 < 0.95");
-  EXPECT_EQ(UncertainReason(0.97, 0.95, &couch, "couch"),
+  EXPECT_EQ(UncertainReason(0.97, 0.95, &couch, "", "", "chair"), "");
+  EXPECT_EQ(UncertainReason(0.81, 0.95, nullptr, "", "", "chair"), "confidence 0.81 < 0.95");
+  EXPECT_EQ(UncertainReason(0.97, 0.95, &couch, "couch", "", "storage"),
             "out of scope: the detector sees a couch (0.45; chair 0.10, dining table 0.05)");
-  EXPECT_EQ(UncertainReason(0.5, 0.95, &couch, "couch").find("confidence 0.50 < 0.95; out of"), 0u);
+  EXPECT_EQ(
+      UncertainReason(0.5, 0.95, &couch, "couch", "", "chair").find("confidence 0.50 < 0.95; out"),
+      0u);
+  const FurnitureScores chair{.chair = 0.41f, .dining_table = 0.15f};
+  EXPECT_EQ(UncertainReason(0.99, 0.95, &chair, "", "chair", "storage"),
+            "the detector sees a chair (chair 0.41, dining table 0.15) where the method says "
+            "storage");
 }
 
 }  // namespace

@@ -117,6 +117,10 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   r.estimate = std::move(estimate).value();
   r.ms.method = clock.Lap();
   const bool unsure = r.estimate.confidence < threshold;
+  if (r.detector && r.out_of_scope.empty()) {
+    const std::string seen = DetectorCategory(*r.detector, o.out_of_scope_score);
+    if (!seen.empty() && seen != r.estimate.category) r.detector_disagrees = seen;
+  }
   if (unsure && searched && !r.mask_found) {
     // Shown the whole photo, the method cannot say what it is either.
     return no_object("the " + r.mask_source + " mask is empty or fills the photo, and " +
@@ -162,9 +166,11 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
     return fail(s);
   }
   r.ms.preview = clock.Lap();
-  r.status = unsure || !r.out_of_scope.empty() ? PredictStatus::kUncertain : PredictStatus::kOk;
+  r.status = unsure || !r.out_of_scope.empty() || !r.detector_disagrees.empty()
+                 ? PredictStatus::kUncertain
+                 : PredictStatus::kOk;
   r.reason = UncertainReason(r.estimate.confidence, threshold, r.detector ? &*r.detector : nullptr,
-                             r.out_of_scope);
+                             r.out_of_scope, r.detector_disagrees, r.estimate.category);
   return r;
 }
 
@@ -209,6 +215,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
                        {"dining_table", Round(d.dining_table, 1e3)}};
     }
     if (!r.out_of_scope.empty()) j["out_of_scope"] = r.out_of_scope;
+    if (!r.detector_disagrees.empty()) j["detector_disagrees"] = r.detector_disagrees;
     j["details"] = e.details;
     j["files"] = {"program.json", "model.step",  "model.glb", "model.stl", "model.obj",
                   "model.mtl",    "preview.png", "mask.png",  "report.png"};
@@ -270,19 +277,34 @@ std::string OutOfScope(const FurnitureScores& s, double min_score) {
   return "";
 }
 
+std::string DetectorCategory(const FurnitureScores& s, double min_score) {
+  if (s.chair >= min_score && s.chair >= s.dining_table) return "chair";
+  if (s.dining_table >= min_score && s.dining_table > s.chair) return "table";
+  return "";
+}
+
 std::string UncertainReason(double confidence, double threshold, const FurnitureScores* scores,
-                            const std::string& out_of_scope) {
-  std::string reason;
+                            const std::string& out_of_scope, const std::string& disagrees,
+                            const std::string& category) {
+  std::vector<std::string> why;
   if (confidence < threshold)
-    reason = "confidence " + Fixed(confidence, 2) + " < " + Fixed(threshold, 2);
-  if (!out_of_scope.empty()) {
-    IMG2CAD_CHECK(scores != nullptr) << "an out-of-scope flag comes with the detector's scores";
-    const float seen = out_of_scope == "couch" ? scores->couch : scores->bed;
-    if (!reason.empty()) reason += "; ";
-    reason += "out of scope: the detector sees a " + out_of_scope + " (" + Fixed(seen, 2) +
-              "; chair " + Fixed(scores->chair, 2) + ", dining table " +
-              Fixed(scores->dining_table, 2) + ")";
+    why.push_back("confidence " + Fixed(confidence, 2) + " < " + Fixed(threshold, 2));
+  if (!out_of_scope.empty() || !disagrees.empty()) {
+    IMG2CAD_CHECK(scores != nullptr) << "a detector flag comes with the detector's scores";
+    const std::string all =
+        "chair " + Fixed(scores->chair, 2) + ", dining table " + Fixed(scores->dining_table, 2);
+    if (!out_of_scope.empty()) {
+      const float seen = out_of_scope == "couch" ? scores->couch : scores->bed;
+      why.push_back("out of scope: the detector sees a " + out_of_scope + " (" + Fixed(seen, 2) +
+                    "; " + all + ")");
+    }
+    if (!disagrees.empty()) {
+      why.push_back("the detector sees a " + disagrees + " (" + all + ") where the method says " +
+                    category);
+    }
   }
+  std::string reason;
+  for (const auto& w : why) reason += (reason.empty() ? "" : "; ") + w;
   return reason;
 }
 

@@ -38,9 +38,12 @@ struct PredictOptions {
   // Called after each input with (inputs done, inputs in all), one call at a time.
   std::function<void(int, int)> progress;
   // The pretrained COCO detector (nn/object_detector.h), or null. When set, every photo also goes
-  // through it, and a photo in which it sees a couch or a bed (peak score at least
-  // `out_of_scope_score`) more strongly than a chair or a dining table is out of scope: its status
-  // is uncertain whatever the method's confidence, and "out_of_scope" names what was seen.
+  // through it, and its status is uncertain whatever the method's confidence when
+  //  - it sees a couch or a bed (peak score at least `out_of_scope_score`) more strongly than a
+  //    chair or a dining table: out of scope, and "out_of_scope" names what was seen;
+  //  - or it sees a chair or a dining table (the stronger of the two, at least that score) and
+  //    the method answers another category: two models disagree, and "detector_disagrees" names
+  //    the detector's category (DetectorCategory).
   const nn::ObjectDetector* detector = nullptr;
   double out_of_scope_score = 0.3;
 };
@@ -54,11 +57,18 @@ struct FurnitureScores {
 // both the chair and the dining table), else "".
 std::string OutOfScope(const FurnitureScores& s, double min_score);
 
+// The category that `s` names: "chair" or "table" (COCO's dining table) for the stronger of the
+// two when it is at least `min_score` (a tie goes to the chair), else "". COCO has no storage
+// class, so the detector never names storage.
+std::string DetectorCategory(const FurnitureScores& s, double min_score);
+
 // Why a result is uncertain, in words, for summary.json, the terminal and the batch page: the
-// confidence when it is below `threshold`, and the detector's scores when `out_of_scope` (the
-// OutOfScope of `scores`, which must then be given) is set; "" when neither holds.
+// confidence when it is below `threshold`; the detector's scores when `out_of_scope` (OutOfScope
+// of `scores`) is set; and when `disagrees` (a DetectorCategory of `scores` other than
+// `category`, the method's answer) is set. `scores` must be given with either. "" when none holds.
 std::string UncertainReason(double confidence, double threshold, const FurnitureScores* scores,
-                            const std::string& out_of_scope);
+                            const std::string& out_of_scope, const std::string& disagrees,
+                            const std::string& category);
 
 // Milliseconds spent in each stage of one input.
 struct StageTimes {
@@ -94,6 +104,7 @@ struct PredictOutcome {
   bool mask_found = false;  // a foreground was found (else the whole photo was used)
   std::optional<FurnitureScores> detector;  // when options.detector was set
   std::string out_of_scope;                 // OutOfScope of those scores
+  std::string detector_disagrees;           // their DetectorCategory, when not the method's
   StageTimes ms;
 
   // A model was made and written (status ok or uncertain).
@@ -112,7 +123,8 @@ struct PredictOutcome {
 //    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
 //    (false: no foreground, the whole photo was used), "detector" ({"chair", "couch", "bed",
 //    "dining_table"} peak scores, with options.detector), "out_of_scope" ("couch" or "bed", when
-//    flagged), "details", "files", "timing_ms"}]}
+//    flagged), "detector_disagrees" ("chair" or "table", when the method answered otherwise),
+//    "details", "files", "timing_ms"}]}
 // with the method's own facts under "details" (no_object results keep category, confidence and
 // details: what the method would have said). A failing input (unreadable image, a method error)
 // is recorded with its error and the rest go on. The preview is drawn from the estimated camera,
