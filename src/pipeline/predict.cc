@@ -117,15 +117,15 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   r.estimate = std::move(estimate).value();
   r.ms.method = clock.Lap();
   const bool unsure = r.estimate.confidence < threshold;
-  if (r.detector && r.out_of_scope.empty()) {
-    const std::string seen = DetectorCategory(*r.detector, o.out_of_scope_score);
-    if (!seen.empty() && seen != r.estimate.category) r.detector_disagrees = seen;
-  }
   if (unsure && searched && !r.mask_found) {
     // Shown the whole photo, the method cannot say what it is either.
     return no_object("the " + r.mask_source + " mask is empty or fills the photo, and " +
                      method.name() + " is unsure of the whole photo (confidence " +
                      Fixed(r.estimate.confidence, 2) + " < " + Fixed(threshold, 2) + ")");
+  }
+  if (r.detector && r.out_of_scope.empty()) {
+    const std::string seen = DetectorCategory(*r.detector, o.out_of_scope_score);
+    if (!seen.empty() && seen != r.estimate.category) r.detector_disagrees = seen;
   }
   const program::Program& program = r.estimate.program;
   auto model = cad::BuildModel(program);

@@ -95,7 +95,7 @@ struct PredictOutcome {
   std::string image_path;
   PredictStatus status = PredictStatus::kFailed;
   std::string error;  // why, for failed and no_object
-  // Why, for uncertain: the confidence below the threshold, the out-of-scope flag, or both.
+  // Why, for uncertain (UncertainReason): low confidence, out of scope, a disagreement.
   std::string reason;
   // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
   // released, so that a long batch does not grow with them.
