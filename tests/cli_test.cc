@@ -195,6 +195,10 @@ TEST_F(CliTest, MissingFileAndUsageErrors) {
   EXPECT_EQ(Exec("frobnicate").code, 2);
   EXPECT_EQ(Exec("build x.json -o y --formats fbx").code, 2);
   EXPECT_EQ(Exec("labels --category sofa").code, 2);
+  // ISNet's input side must stay even through its five halvings: 160 is refused up front.
+  const CliResult size = Exec("predict x.png -o y --segmenter-size 160");
+  EXPECT_EQ(size.code, 2);
+  EXPECT_NE(size.err.find("multiple of 64"), std::string::npos) << size.err;
 }
 
 TEST_F(CliTest, HelpAndVersion) {

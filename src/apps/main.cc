@@ -156,9 +156,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"border", "isnet", "none"}));
   predict_cmd
       ->add_option("--segmenter-size", predict_args.options.find.isnet_size,
-                   "ISNet's input side in pixels (a multiple of 32)")
+                   "ISNet's input side in pixels (a multiple of 64)")
       ->capture_default_str()
-      ->check(CLI::Range(64, 1024));
+      ->check(CLI::Range(64, 1024))
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            return std::stoi(value) % 64 ? "must be a multiple of 64" : "";
+          },
+          "MULTIPLE OF 64"));
   predict_cmd
       ->add_option("--backdrop", predict_args.backdrop,
                    "what the methods see around the found object: photo (as taken) or "

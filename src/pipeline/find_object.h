@@ -30,8 +30,8 @@ bool ParseSegmenter(const std::string& name, SegmenterKind* out);
 struct FindObjectOptions {
   SegmenterKind segmenter = SegmenterKind::kBorder;
   const segment::Segmenter* isnet = nullptr;  // required for kIsnet
-  int isnet_size = 320;                       // the network's input side (multiple of 32)
-  const image::Image* mask = nullptr;         // a given mask (> 127 = object): wins over all
+  int isnet_size = 320;  // the network's input side (segment::Segmenter::kSizeMultiple)
+  const image::Image* mask = nullptr;  // a given mask (> 127 = object): wins over all
   // Paint the photo outside the found mask a flat grey (kPlainBackdrop), so that the methods see
   // the object on a studio-like backdrop as in the renders; nothing changes when no object was
   // found. A test-time alternative to training on cluttered backdrops (issue 10).

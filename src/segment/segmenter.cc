@@ -64,14 +64,19 @@ core::Result<Segmenter> Segmenter::Load(const std::string& path) {
   return Segmenter(std::move(impl));
 }
 
-core::Result<image::Image> Segmenter::Mask(const image::Image& photo, int size) const {
+namespace {
+
+// The network's input for `photo` at size x size, with the package's preprocessing: RGB / 255 -
+// 0.5, planar.
+core::Result<cv::Mat> InputBlob(const image::Image& photo, int size) {
   if (photo.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
-  if (size < 32 || size % 32) {
-    return core::Status(core::StatusCode::kInvalidArgument,
-                        "segmenter size must be a positive multiple of 32");
+  constexpr int kSizeMultiple = Segmenter::kSizeMultiple;
+  if (size < kSizeMultiple || size % kSizeMultiple) {
+    return core::Status(
+        core::StatusCode::kInvalidArgument,
+        "segmenter size must be a positive multiple of " + std::to_string(kSizeMultiple));
   }
   const image::Image rgb = image::Resize(image::ConvertChannels(photo, 3), size, size);
-  // The package's preprocessing: RGB / 255 - 0.5, planar.
   const int dims[4] = {1, 3, size, size};
   cv::Mat blob(4, dims, CV_32F);
   float* p = blob.ptr<float>();
@@ -79,19 +84,36 @@ core::Result<image::Image> Segmenter::Mask(const image::Image& photo, int size) 
     for (int y = 0; y < size; ++y)
       for (int x = 0; x < size; ++x)
         p[(static_cast<size_t>(c) * size + y) * size + x] = rgb.at(x, y, c) / 255.f - 0.5f;
-  cv::Mat out;
-  {
-    std::lock_guard<std::mutex> lock(impl_->mu);
-    const core::ThreadLease lease = core::ReserveThreads(0);
-    try {
-      cv::setNumThreads(lease.count());
-      impl_->net.setInput(blob);
-      out = impl_->net.forward("output").clone();
-    } catch (const cv::Exception& e) {
-      return core::Status(core::StatusCode::kInternal,
-                          std::string("segmenter failed: ") + e.what());
-    }
+  return blob;
+}
+
+// OpenCV's names for the ONNX nodes that end encoder stages 3 to 6 (the residual adds).
+const std::vector<cv::String> kEncoderOutputs = {"onnx_node!/stage3/Add", "onnx_node!/stage4/Add",
+                                                 "onnx_node!/stage5/Add", "onnx_node!/stage6/Add"};
+
+// Runs the network on `blob` up to `outputs` (OpenCV computes only the layers they need).
+core::Result<std::vector<cv::Mat>> Run(cv::dnn::Net& net, std::mutex& mu, const cv::Mat& blob,
+                                       const std::vector<cv::String>& outputs) {
+  std::vector<cv::Mat> out;
+  std::lock_guard<std::mutex> lock(mu);
+  const core::ThreadLease lease = core::ReserveThreads(0);
+  try {
+    cv::setNumThreads(lease.count());
+    net.setInput(blob);
+    net.forward(out, outputs);
+  } catch (const cv::Exception& e) {
+    return core::Status(core::StatusCode::kInternal, std::string("segmenter failed: ") + e.what());
   }
+  for (cv::Mat& m : out) m = m.clone();
+  return out;
+}
+
+}  // namespace
+
+core::Result<image::Image> Segmenter::Mask(const image::Image& photo, int size) const {
+  IMG2CAD_ASSIGN_OR_RETURN(cv::Mat blob, InputBlob(photo, size));
+  IMG2CAD_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, Run(impl_->net, impl_->mu, blob, {"output"}));
+  const cv::Mat& out = outs.at(0);
   if (out.total() != static_cast<size_t>(size) * size) {
     return core::Status(core::StatusCode::kInternal, "segmenter output has an unexpected size");
   }
@@ -101,6 +123,32 @@ core::Result<image::Image> Segmenter::Mask(const image::Image& photo, int size) 
     small.pixels[static_cast<size_t>(i)] =
         static_cast<uint8_t>(std::clamp(o[i], 0.f, 1.f) * 255.f + 0.5f);
   return image::Resize(small, photo.width, photo.height);
+}
+
+core::Result<std::vector<float>> Segmenter::EncoderFeatures(const image::Image& photo,
+                                                            int size) const {
+  IMG2CAD_ASSIGN_OR_RETURN(cv::Mat blob, InputBlob(photo, size));
+  IMG2CAD_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs,
+                           Run(impl_->net, impl_->mu, blob, kEncoderOutputs));
+  std::vector<float> features;
+  features.reserve(kEncoderFeatureSize);
+  for (const cv::Mat& m : outs) {
+    if (m.dims != 4 || m.size[0] != 1) {
+      return core::Status(core::StatusCode::kInternal, "encoder output has an unexpected shape");
+    }
+    const int channels = m.size[1];
+    const size_t plane = static_cast<size_t>(m.size[2]) * m.size[3];
+    const float* p = m.ptr<float>();
+    for (int c = 0; c < channels; ++c) {
+      double sum = 0;
+      for (size_t i = 0; i < plane; ++i) sum += p[c * plane + i];
+      features.push_back(static_cast<float>(sum / plane));
+    }
+  }
+  if (features.size() != static_cast<size_t>(kEncoderFeatureSize)) {
+    return core::Status(core::StatusCode::kInternal, "encoder outputs have unexpected channels");
+  }
+  return features;
 }
 
 }  // namespace img2cad::segment

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "image/image.h"
@@ -19,6 +20,10 @@ image::Image Binarise(const image::Image& probability);
 
 class Segmenter {
  public:
+  // The input side must be a multiple of this: the first encoder stage halves its input five
+  // times and the decoder doubles it back, so every level must stay even (160 or 224 fail).
+  static constexpr int kSizeMultiple = 64;
+
   // Loads the converted fp32 ONNX graph. Errors: kNotFound naming the file; kParse when OpenCV
   // cannot read it.
   static core::Result<Segmenter> Load(const std::string& onnx_path);
@@ -29,10 +34,19 @@ class Segmenter {
 
   // The object's probability mask for `photo` (grey, RGB or RGBA; alpha ignored): 1 channel,
   // 0-255, the photo's size. The network reads the photo resized to `size` x `size` (a multiple
-  // of 32; 320 takes about 0.3 s on 2 cores, 1024 the model's native size about 5 s). Calls are
-  // serialised (OpenCV's network is not reentrant). Errors: kInvalidArgument for an empty photo
-  // or a bad size; kInternal when OpenCV fails.
+  // of kSizeMultiple; 320 takes about 0.3 s on 2 cores, 1024 the model's native size about 5 s).
+  // Calls are serialised (OpenCV's network is not reentrant). Errors: kInvalidArgument for an empty
+  // photo or a bad size; kInternal when OpenCV fails.
   core::Result<image::Image> Mask(const image::Image& photo, int size = 320) const;
+
+  // ISNet's encoder read as an image descriptor (issue 10's first lever: features learned from
+  // real photos): the channel means of the outputs of encoder stages 3 to 6, in that order
+  // (kEncoderFeatureSize values, each >= 0), for `photo` resized to `size` x `size`. Only the
+  // encoder runs, about a third of Mask's time at the same size. Errors as Mask.
+  core::Result<std::vector<float>> EncoderFeatures(const image::Image& photo, int size = 192) const;
+
+  // The channels of encoder stages 3, 4, 5 and 6.
+  static constexpr int kEncoderFeatureSize = 256 + 512 + 512 + 512;
 
  private:
   struct Impl;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "cad/model.h"
@@ -65,8 +66,37 @@ TEST(SegmenterTest, RefusesEmptyImagesAndBadSizes) {
   if (path.empty()) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
   auto seg = Segmenter::Load(path);
   ASSERT_TRUE(seg.ok());
-  EXPECT_FALSE(seg->Mask(image::Image(64, 64, 3, 0), 100).ok());  // not a multiple of 32
+  EXPECT_FALSE(seg->Mask(image::Image(64, 64, 3, 0), 100).ok());  // not a multiple of 64
+  EXPECT_FALSE(seg->Mask(image::Image(64, 64, 3, 0), 160).ok());  // 32 * 5: a level goes odd
   EXPECT_FALSE(seg->Mask(image::Image{}, 320).ok());
+}
+
+TEST(SegmenterTest, EncoderFeaturesAreStageMeansThatTellImagesApart) {
+  const std::string path = ModelPath();
+  if (path.empty()) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  auto seg = Segmenter::Load(path);
+  ASSERT_TRUE(seg.ok());
+  image::Image grey(96, 96, 3, 128), checker(96, 96, 3, 0);
+  for (int y = 0; y < 96; ++y)
+    for (int x = 0; x < 96; ++x)
+      for (int c = 0; c < 3; ++c) checker.at(x, y, c) = ((x / 12 + y / 12) % 2) ? 230 : 20;
+  auto a = seg->EncoderFeatures(checker, 128);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_EQ(a->size(), static_cast<size_t>(Segmenter::kEncoderFeatureSize));
+  double sum = 0;
+  for (float v : *a) {
+    EXPECT_GE(v, 0.f);  // every stage ends in a sum of ReLUs
+    sum += v;
+  }
+  EXPECT_GT(sum, 0);
+  EXPECT_EQ(*seg->EncoderFeatures(checker, 128), *a);  // deterministic
+  auto b = seg->EncoderFeatures(grey, 128);
+  ASSERT_TRUE(b.ok());
+  double diff = 0;
+  for (size_t i = 0; i < a->size(); ++i) diff += std::abs((*a)[i] - (*b)[i]);
+  EXPECT_GT(diff, 0.01 * sum);
+  EXPECT_FALSE(seg->EncoderFeatures(checker, 96).ok());  // not a multiple of 64
+  EXPECT_FALSE(seg->EncoderFeatures(image::Image{}, 128).ok());
 }
 
 TEST(SegmenterTest, MissingOrBrokenModelsAreNamedErrors) {

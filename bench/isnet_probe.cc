@@ -1,0 +1,114 @@
+// Issue 10's first lever, measured before it is built in: ISNet's encoder (trained on real
+// photos) as a frozen image descriptor. For each listed image this finds the object as `predict`
+// does (a given mask, else ISNet at 320²), crops it as the methods see it, and writes the
+// encoder's stage means (segment::Segmenter::EncoderFeatures) for scripts/isnet_probe.py, which
+// fits a linear category probe on renders and scores it on real photos.
+//
+//   img2cad_isnet_probe LIST OUT.tsv [CROP_SIZE=192]
+//
+// LIST has one image per line: `label<TAB>image[<TAB>mask]` (a mask is white on the object).
+// OUT.tsv gets `label<TAB>image<TAB>v1 v2 ...`, written atomically. An image that fails is named
+// on stderr and counted; the rest still run. Exit codes: 0 all written, 1 bad arguments or an
+// unreadable list or model, 2 some images failed.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/file_io.h"
+#include "core/model_locator.h"
+#include "image/image.h"
+#include "pipeline/find_object.h"
+#include "segment/segmenter.h"
+
+namespace {
+
+using namespace img2cad;  // NOLINT
+
+struct Row {
+  std::string label, image, mask;
+};
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string field;
+  while (std::getline(ss, field, '\t')) out.push_back(field);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || argc > 4) {
+    std::fprintf(stderr, "usage: %s LIST OUT.tsv [CROP_SIZE=192]\n", argv[0]);
+    return 1;
+  }
+  const int crop_size = argc == 4 ? std::atoi(argv[3]) : 192;
+  if (crop_size < 64 || crop_size % segment::Segmenter::kSizeMultiple) {
+    std::fprintf(stderr, "CROP_SIZE must be a multiple of %d\n", segment::Segmenter::kSizeMultiple);
+    return 1;
+  }
+  std::ifstream list(argv[1]);
+  if (!list) {
+    std::fprintf(stderr, "%s: cannot read the list\n", argv[1]);
+    return 1;
+  }
+  std::vector<Row> rows;
+  std::string line;
+  for (int n = 1; std::getline(list, line); ++n) {
+    if (line.empty()) continue;
+    const auto f = SplitTabs(line);
+    if (f.size() < 2 || f.size() > 3) {
+      std::fprintf(stderr, "%s:%d: want label<TAB>image[<TAB>mask]\n", argv[1], n);
+      return 1;
+    }
+    rows.push_back({f[0], f[1], f.size() == 3 ? f[2] : ""});
+  }
+  auto path = core::FindModelFile("segmenter", "isnet.onnx");
+  if (!path.ok()) {
+    std::fprintf(stderr, "%s\n", path.status().ToString().c_str());
+    return 1;
+  }
+  auto isnet = segment::Segmenter::Load(*path);
+  if (!isnet.ok()) {
+    std::fprintf(stderr, "%s\n", isnet.status().ToString().c_str());
+    return 1;
+  }
+  std::ostringstream out;
+  int failed = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& row = rows[i];
+    auto features = [&]() -> core::Result<std::vector<float>> {
+      IMG2CAD_ASSIGN_OR_RETURN(image::Image photo, image::ReadImage(row.image));
+      image::Image mask;
+      pipeline::FindObjectOptions o;
+      o.segmenter = pipeline::SegmenterKind::kIsnet;
+      o.isnet = &*isnet;
+      if (!row.mask.empty()) {
+        IMG2CAD_ASSIGN_OR_RETURN(mask, image::ReadImage(row.mask));
+        o.mask = &mask;
+      }
+      IMG2CAD_ASSIGN_OR_RETURN(pipeline::ObjectImage object,
+                               pipeline::FindObject(std::move(photo), row.image, o));
+      return isnet->EncoderFeatures(object.Crop(crop_size).rgb, crop_size);
+    }();
+    if (!features.ok()) {
+      std::fprintf(stderr, "%s: %s\n", row.image.c_str(), features.status().ToString().c_str());
+      ++failed;
+      continue;
+    }
+    out << row.label << '\t' << row.image << '\t';
+    for (size_t k = 0; k < features->size(); ++k) out << (k ? " " : "") << (*features)[k];
+    out << '\n';
+    if ((i + 1) % 500 == 0) std::fprintf(stderr, "%zu / %zu\n", i + 1, rows.size());
+  }
+  const core::Status written = core::WriteFileAtomic(argv[2], out.str());
+  if (!written.ok()) {
+    std::fprintf(stderr, "%s\n", written.ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "%zu images, %d failed\n", rows.size(), failed);
+  return failed ? 2 : 0;
+}

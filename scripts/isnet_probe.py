@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""A linear category probe on ISNet's encoder features (issue 10, lever 1), to decide from numbers
+whether features learned from real photos carry the category better than our from-scratch CNN.
+
+    scripts/isnet_probe.py TRAIN.tsv VAL.tsv DEV.tsv
+
+The .tsv files come from build/bench/img2cad_isnet_probe (label, image, 1792 stage means). The
+probe is multinomial logistic regression on log(1 + x), standardised with the train statistics.
+Which stages and how much L2 are chosen on the synthetic VAL split only; DEV (real photos, e.g.
+shared/realworld/ikea_lim2013_dev) is scored once per choice, with a confusion table, and its
+out-of-scope rows (labels not chair/table/storage) are listed with the probe's answer.
+"""
+import sys
+
+import numpy as np
+
+CATEGORIES = ["chair", "table", "storage"]
+# Column ranges of the encoder stages in the feature vector (segment::Segmenter).
+STAGES = {"3": (0, 256), "4": (256, 768), "5": (768, 1280), "6": (1280, 1792)}
+
+
+def load(path):
+    labels, images, rows = [], [], []
+    with open(path) as f:
+        for line in f:
+            label, image, values = line.rstrip("\n").split("\t")
+            labels.append(label)
+            images.append(image)
+            rows.append(np.array(values.split(), dtype=np.float64))
+    return labels, images, np.log1p(np.stack(rows))
+
+
+def columns(stages):
+    return np.concatenate([np.arange(*STAGES[s]) for s in stages])
+
+
+def fit(x, y, l2, steps=400, lr=0.5):
+    """Softmax regression by full-batch gradient descent (the loss is convex)."""
+    w = np.zeros((x.shape[1], len(CATEGORIES)))
+    b = np.zeros(len(CATEGORIES))
+    onehot = np.eye(len(CATEGORIES))[y]
+    for _ in range(steps):
+        p = softmax(x @ w + b)
+        g = (p - onehot) / len(y)
+        w -= lr * (x.T @ g + l2 * w)
+        b -= lr * g.sum(0)
+    return w, b
+
+
+def softmax(z):
+    z = z - z.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+
+def main():
+    train_l, _, train_x = load(sys.argv[1])
+    val_l, _, val_x = load(sys.argv[2])
+    dev_l, dev_images, dev_x = load(sys.argv[3])
+    mean, std = train_x.mean(0), train_x.std(0) + 1e-6
+    norm = lambda x: (x - mean) / std  # noqa: E731
+    y_train = np.array([CATEGORIES.index(c) for c in train_l])
+    y_val = np.array([CATEGORIES.index(c) for c in val_l])
+    in_scope = np.array([c in CATEGORIES for c in dev_l])
+    y_dev = np.array([CATEGORIES.index(c) if c in CATEGORIES else -1 for c in dev_l])
+    print("train %d, val %d, dev %d (%d in scope)" % (len(y_train), len(y_val), len(dev_l),
+                                                      in_scope.sum()))
+    print("| stages | L2 | train | val | dev in scope |")
+    print("|---|---|---|---|---|")
+    best = None
+    for stages in ("3", "4", "5", "6", "56", "3456"):
+        cols = columns(stages)
+        xt, xv, xd = norm(train_x)[:, cols], norm(val_x)[:, cols], norm(dev_x)[:, cols]
+        for l2 in (1e-3, 1e-2, 1e-1, 1.0):
+            w, b = fit(xt, y_train, l2)
+            acc = lambda x, y: float(((x @ w + b).argmax(1) == y).mean())  # noqa: E731
+            val_acc = acc(xv, y_val)
+            dev_pred = (xd @ w + b).argmax(1)
+            dev_acc = float((dev_pred[in_scope] == y_dev[in_scope]).mean())
+            print("| %s | %g | %.1f%% | %.1f%% | %.1f%% (%d) |" % (
+                stages, l2, 100 * acc(xt, y_train), 100 * val_acc, 100 * dev_acc,
+                (dev_pred[in_scope] == y_dev[in_scope]).sum()))
+            if best is None or val_acc > best[0]:
+                best = (val_acc, stages, l2, w, b, xd)
+    val_acc, stages, l2, w, b, xd = best
+    p = softmax(xd @ w + b)
+    pred = p.argmax(1)
+    print("\nchosen on val: stages %s, L2 %g (val %.1f%%)" % (stages, l2, 100 * val_acc))
+    print("dev confusion (rows: truth; columns: probe):")
+    print("| | " + " | ".join(CATEGORIES) + " |\n|---|---|---|---|")
+    for t, c in enumerate(CATEGORIES):
+        counts = [int(((y_dev == t) & (pred == k)).sum()) for k in range(len(CATEGORIES))]
+        print("| %s | %s |" % (c, " | ".join(map(str, counts))))
+    print("out of scope:")
+    for i in np.where(~in_scope)[0]:
+        print("  %s %s -> %s %.2f" % (dev_l[i], dev_images[i].split("/")[-1],
+                                      CATEGORIES[pred[i]], p[i].max()))
+
+
+if __name__ == "__main__":
+    main()
