@@ -202,6 +202,17 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   const auto summary = nlohmann::json::parse(ReadFile((out / "summary.json").string()).value());
   EXPECT_EQ(summary["method"], "learned");
   EXPECT_TRUE(summary["results"][0]["details"].contains("stage2"));
+  for (const auto& result : summary["results"]) {
+    // Stage 1's category distribution over the test-time crops: sums to 1, and its entry for the
+    // answer is the confidence.
+    const auto& probs = result["details"]["stage1"]["category_probs"];
+    ASSERT_EQ(probs.size(), 3u) << result.dump();
+    double sum = 0;
+    for (const auto& [name, p] : probs.items()) sum += p.get<double>();
+    EXPECT_NEAR(sum, 1.0, 1e-3);
+    EXPECT_NEAR(probs[result["category"].get<std::string>()].get<double>(),
+                result["confidence"].get<double>(), 1e-3);
+  }
   ASSERT_EQ(RunCli("eval --data " + (dir_ / "test").string() + " --pred " + out.string() +
                        " --out " + (dir_ / "report_learned").string(),
                    &err),

@@ -134,18 +134,24 @@ class LearnedMethod final : public Method {
     IMG2CAD_CHECK(cat < categories.size()) << e.category;
     IMG2CAD_ASSIGN_OR_RETURN(auto probs, model_.CategoryProbs(TestTimeCrops(
                                              *in.object, crop.rgb, model_.config().image_size)));
-    double mean = 0;
+    std::vector<double> mean(categories.size(), 0.0);
     nlohmann::ordered_json per_crop = nlohmann::ordered_json::array();
     for (const auto& row : probs) {
-      mean += row[cat] / probs.size();
+      for (size_t c = 0; c < categories.size(); ++c) mean[c] += row[c] / probs.size();
       per_crop.push_back(std::round(row[cat] * 1e4) / 1e4);
     }
-    e.confidence = mean;
+    e.confidence = mean[cat];
+    // The whole distribution, so that another opinion on the category (the COCO detector, a
+    // probe on other features) can be weighed against stage 1's offline.
+    nlohmann::ordered_json category_probs = nlohmann::ordered_json::object();
+    for (size_t c = 0; c < categories.size(); ++c)
+      category_probs[categories[c]] = std::round(mean[c] * 1e4) / 1e4;
     e.details["stage1"] = {{"model", model_dir_},
                            {"beam", kBeam},
                            {"log_prob", std::round(best.log_prob * 1e4) / 1e4},
                            {"category_prob", std::round(best.category_prob * 1e4) / 1e4},
                            {"test_time_category_probs", per_crop},
+                           {"category_probs", category_probs},
                            {"structure", program::StructureToText(best.structure)}};
     nlohmann::ordered_json alternatives = nlohmann::ordered_json::array();
     for (size_t i = 1; i < hyps.size(); ++i) {
