@@ -2,14 +2,23 @@
 """A linear category probe on ISNet's encoder features (issue 10, lever 1), to decide from numbers
 whether features learned from real photos carry the category better than our from-scratch CNN.
 
-    scripts/isnet_probe.py TRAIN.tsv VAL.tsv DEV.tsv
+    scripts/isnet_probe.py TRAIN.tsv VAL.tsv DEV.tsv [FEATURES.tsv SUMMARY.json ...]
 
 The .tsv files come from build/bench/img2cad_isnet_probe (label, image, 1792 stage means). The
 probe is multinomial logistic regression on log(1 + x), standardised with the train statistics.
 Which stages and how much L2 are chosen on the synthetic VAL split only; DEV (real photos, e.g.
 shared/realworld/ikea_lim2013_dev) is scored once per choice, with a confusion table, and its
 out-of-scope rows (labels not chair/table/storage) are listed with the probe's answer.
+
+Each pair of FEATURES.tsv (from the probe program) and SUMMARY.json (from `predict --method
+learned` over the same images) adds stage 1 and the product of stage 1's category distribution (details.stage1.category_probs) with the chosen
+probe's, which needs no weight to choose. "Answered" follows `predict`'s rules with the product
+as the confidence: an object was found, the confidence is at least the threshold (0.95), the
+detector raises no out-of-scope flag, and it sees no chair or dining table (>= 0.3) against the
+answer.
 """
+import json
+import os
 import sys
 
 import numpy as np
@@ -84,6 +93,9 @@ def main():
                 best = (val_acc, stages, l2, w, b, xd)
     val_acc, stages, l2, w, b, xd = best
     p = softmax(xd @ w + b)
+    for features, summary in zip(sys.argv[4::2], sys.argv[5::2]):
+        labels, images, x = load(features)
+        fused_table(summary, labels, images, softmax(norm(x)[:, columns(stages)] @ w + b))
     pred = p.argmax(1)
     print("\nchosen on val: stages %s, L2 %g (val %.1f%%)" % (stages, l2, 100 * val_acc))
     print("dev confusion (rows: truth; columns: probe):")
@@ -95,6 +107,57 @@ def main():
     for i in np.where(~in_scope)[0]:
         print("  %s %s -> %s %.2f" % (dev_l[i], dev_images[i].split("/")[-1],
                                       CATEGORIES[pred[i]], p[i].max()))
+
+
+def detector_category(scores, floor=0.3):
+    """pipeline::DetectorCategory: the stronger of chair and dining table, if at least floor."""
+    chair, table = scores.get("chair", 0), scores.get("dining_table", 0)
+    if max(chair, table) < floor:
+        return None
+    return "chair" if chair >= table else "table"
+
+
+def fused_table(summary_path, labels, images, probe_probs, threshold=0.95):
+    with open(summary_path) as f:
+        summary = json.load(f)
+    results = summary["results"] if isinstance(summary, dict) else summary
+    by_name = {os.path.splitext(os.path.basename(r["input"]))[0]: r for r in results}
+    print("\n%s (in scope; answered = %s):" % (summary_path, "confidence >= %g and the detector "
+                                                "neither flags nor disagrees" % threshold))
+    print("| | category right | answered | right of answered |\n|---|---|---|---|")
+    rows = {"stage 1": [], "probe": [], "product": []}
+    for label, image, pp in zip(labels, images, probe_probs):
+        if label not in CATEGORIES:
+            continue
+        r = by_name[os.path.splitext(os.path.basename(image))[0]]
+        stage1 = r.get("details", {}).get("stage1", {}).get("category_probs")
+        if stage1 is None:  # no_object and failed results carry no distribution
+            stage1 = {c: 1.0 / 3 for c in CATEGORIES}
+        s1 = np.array([stage1[c] for c in CATEGORIES])
+        product = s1 * pp
+        product /= product.sum()
+        scores = r.get("detector", {})
+        out_of_scope = max(scores.get("couch", 0), scores.get("bed", 0)) >= 0.3 and max(
+            scores.get("couch", 0), scores.get("bed", 0)) > max(scores.get("chair", 0),
+                                                                scores.get("dining_table", 0))
+        for name, dist in (("stage 1", s1), ("probe", pp), ("product", product)):
+            answer = CATEGORIES[int(dist.argmax())]
+            if name == "stage 1" and r.get("category") in CATEGORIES:
+                # predict's own answer: the beam's best sequence, whose category can differ from
+                # the first token's most probable one (then its confidence is low).
+                answer = r["category"]
+                dist = np.array([s1[CATEGORIES.index(answer)]])
+            det = detector_category(scores)
+            found = r["status"] in ("ok", "uncertain")  # as realworld_categories.py counts
+            answered = (found and dist.max() >= threshold and not out_of_scope and
+                        (det is None or det == answer))
+            rows[name].append((found and answer == label, answered))
+    for name, rs in rows.items():
+        right = sum(a for a, _ in rs)
+        answered = [a for a, ok in rs if ok]
+        print("| %s | %d of %d | %d | %s |" % (
+            name, right, len(rs), len(answered),
+            "%.0f%%" % (100.0 * sum(answered) / len(answered)) if answered else "-"))
 
 
 if __name__ == "__main__":
