@@ -355,20 +355,28 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   return total;
 }
 
-core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(const image::Image& crop,
-                                                                      int beam) const {
+core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(
+    const image::Image& crop, int beam, const std::vector<double>& category_prior) const {
   if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
   if (beam < 1) return core::Status(core::StatusCode::kInvalidArgument, "beam must be >= 1");
+  if (!category_prior.empty()) {
+    bool any = false, bad = category_prior.size() != program::Categories().size();
+    for (double w : category_prior) bad |= !std::isfinite(w) || w<0, any |= w> 0;
+    if (bad || !any) {
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "a category prior needs one finite weight >= 0 per category, not all 0");
+    }
+  }
   try {
-    return DecodeImpl(crop, beam);
+    return DecodeImpl(crop, beam, category_prior);
   } catch (const c10::Error& e) {
     return core::Status(core::StatusCode::kInternal,
                         std::string("structure decoding failed: ") + e.what_without_backtrace());
   }
 }
 
-std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& crop,
-                                                            int beam) const {
+std::vector<StructureHypothesis> StructureModel::DecodeImpl(
+    const image::Image& crop, int beam, const std::vector<double>& category_prior) const {
   // One thread: decoding is a chain of small operations that a second intra-op thread only
   // slows down (greedy, examples/photos/chair.png: 249 ms on one thread, 293 ms on two).
   const core::ThreadLease lease = core::ReserveThreads(1);
@@ -427,6 +435,14 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(const image::Image& 
       // The category is read by both heads; their product of experts decides it.
       const auto head = torch::log_softmax(net->category(memory.select(1, 0)) + CategoryMask(), -1);
       logp = torch::log_softmax(logp + head, -1);
+    }
+    if (t == 0 && !category_prior.empty()) {
+      auto prior = torch::zeros({vocab});
+      for (int v = 0; v < vocab; ++v)
+        if (const int c = program::StructureTokenCategory(v); c >= 0)
+          prior[v] =
+              category_prior[c] > 0 ? static_cast<float>(std::log(category_prior[c])) : kMasked;
+      logp = torch::log_softmax(logp + prior, -1);
     }
     auto logp_a = logp.accessor<float, 2>();
     // Every allowed continuation of every hypothesis competes for the beam.

@@ -108,8 +108,14 @@ class StructureModel {
   int64_t steps() const;
 
   // The `beam` most probable structures of an object crop (any size; resized to image_size),
-  // best first. Every one is valid. Errors: kInvalidArgument for an empty image or beam < 1.
-  core::Result<std::vector<StructureHypothesis>> Decode(const image::Image& crop, int beam) const;
+  // best first. Every one is valid. `category_prior`, when not empty, is a second opinion on the
+  // category: one weight >= 0 per program::Categories() entry (not all zero; need not sum to 1),
+  // multiplied into the category's distribution at the first step and renormalised, so that
+  // category_prob is the product's (a category with weight 0 is never decoded). Errors:
+  // kInvalidArgument for an empty image, beam < 1, or a prior of the wrong size, with a negative
+  // or non-finite weight, or all zero.
+  core::Result<std::vector<StructureHypothesis>> Decode(
+      const image::Image& crop, int beam, const std::vector<double>& category_prior = {}) const;
 
   // The category's distribution for each crop (any size; resized to image_size): one row per
   // crop, one probability per program::Categories() entry, summing to 1. It is the first decoding
@@ -152,7 +158,8 @@ class StructureModel {
  private:
   struct Impl;
   double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
-  std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam) const;
+  std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam,
+                                              const std::vector<double>& category_prior) const;
   std::vector<std::vector<double>> CategoryProbsImpl(const std::vector<image::Image>& crops) const;
   explicit StructureModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -345,6 +345,43 @@ TEST(StructureModelTest, CategoryProbsAreDecodingsFirstStep) {
             core::StatusCode::kInvalidArgument);
 }
 
+TEST(StructureModelTest, ACategoryPriorIsMultipliedIntoTheFirstStep) {
+  const StructureModel& m = TrainedFixture();
+  const auto data = Fixture();
+  const int n = static_cast<int>(program::Categories().size());
+  for (size_t k = 0; k < data.size(); ++k) {
+    const auto row = m.CategoryProbs({data[k].crop})->at(0);
+    const int truth = program::StructureTokenCategory(data[k].tokens.at(1));
+    // A flat prior changes nothing.
+    const auto flat = m.Decode(data[k].crop, 1, std::vector<double>(n, 5.0));
+    ASSERT_TRUE(flat.ok()) << flat.status().ToString();
+    EXPECT_EQ(flat->at(0).tokens, data[k].tokens);
+    // A certain prior decides the category, against the image.
+    const int other = (truth + 1) % n;
+    std::vector<double> certain(n, 0.0);
+    certain[other] = 1;
+    const auto forced = m.Decode(data[k].crop, 2, certain);
+    ASSERT_TRUE(forced.ok()) << forced.status().ToString();
+    for (const auto& hyp : *forced) {
+      EXPECT_EQ(program::StructureTokenCategory(hyp.tokens.at(1)), other);
+      EXPECT_NEAR(hyp.category_prob, 1.0, 1e-5);
+    }
+    // Otherwise category_prob is the renormalised product.
+    std::vector<double> prior(n, 1.0);
+    prior[truth] = 0.5;
+    double z = 0;
+    for (int c = 0; c < n; ++c) z += row[c] * prior[c];
+    const auto soft = m.Decode(data[k].crop, 1, prior)->at(0);
+    const int decoded = program::StructureTokenCategory(soft.tokens.at(1));
+    EXPECT_NEAR(soft.category_prob, row[decoded] * prior[decoded] / z, 1e-4);
+  }
+  for (const std::vector<double>& bad :
+       {std::vector<double>{1, 1}, std::vector<double>(n, 0.0), std::vector<double>{1, -1, 1},
+        std::vector<double>{1, NAN, 1}}) {
+    EXPECT_EQ(m.Decode(data[0].crop, 1, bad).status().code(), core::StatusCode::kInvalidArgument);
+  }
+}
+
 TEST(StructureModelTest, RefusesEmptyImagesAndBadBeams) {
   StructureModel m = StructureModel::Create(Tiny(), 1);
   EXPECT_EQ(m.Decode(image::Image(), 1).status().code(), core::StatusCode::kInvalidArgument);
