@@ -91,7 +91,8 @@ core::Result<cv::Mat> InputBlob(const image::Image& photo, int size) {
 const std::vector<cv::String> kEncoderOutputs = {"onnx_node!/stage3/Add", "onnx_node!/stage4/Add",
                                                  "onnx_node!/stage5/Add", "onnx_node!/stage6/Add"};
 
-// Runs the network on `blob` up to `outputs` (OpenCV computes only the layers they need).
+// Runs the network on `blob` up to `outputs` (OpenCV runs the layers in graph order up to the
+// last of them).
 core::Result<std::vector<cv::Mat>> Run(cv::dnn::Net& net, std::mutex& mu, const cv::Mat& blob,
                                        const std::vector<cv::String>& outputs) {
   std::vector<cv::Mat> out;

@@ -42,7 +42,8 @@ class Segmenter {
   // ISNet's encoder read as an image descriptor (issue 10's first lever: features learned from
   // real photos): the channel means of the outputs of encoder stages 3 to 6, in that order
   // (kEncoderFeatureSize values, each >= 0), for `photo` resized to `size` x `size`. Only the
-  // encoder runs, about a third of Mask's time at the same size. Errors as Mask.
+  // encoder runs: OpenCV stops at the last requested layer, and the decoder comes after it in the
+  // graph. Errors as Mask.
   core::Result<std::vector<float>> EncoderFeatures(const image::Image& photo, int size = 192) const;
 
   // The channels of encoder stages 3, 4, 5 and 6.
