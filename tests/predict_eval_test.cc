@@ -203,15 +203,26 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   EXPECT_EQ(summary["method"], "learned");
   EXPECT_TRUE(summary["results"][0]["details"].contains("stage2"));
   for (const auto& result : summary["results"]) {
-    // Stage 1's category distribution over the test-time crops: sums to 1, and its entry for the
-    // answer is the confidence.
-    const auto& probs = result["details"]["stage1"]["category_probs"];
+    // Stage 1's category distribution over the test-time crops sums to 1. The confidence is its
+    // entry for the answer, or with the category probe (when models/ has one) the product's.
+    const auto& details = result["details"];
+    const auto& probs = details["stage1"]["category_probs"];
     ASSERT_EQ(probs.size(), 3u) << result.dump();
-    double sum = 0;
-    for (const auto& [name, p] : probs.items()) sum += p.get<double>();
+    double sum = 0, z = 0;
+    for (const auto& [name, p] : probs.items()) {
+      sum += p.get<double>();
+      z += p.get<double>() * (details.contains("category_probe")
+                                  ? details["category_probe"][name].get<double>()
+                                  : 1.0);
+    }
     EXPECT_NEAR(sum, 1.0, 1e-3);
-    EXPECT_NEAR(probs[result["category"].get<std::string>()].get<double>(),
-                result["confidence"].get<double>(), 1e-3);
+    const std::string answer = result["category"];
+    const double expected =
+        probs[answer].get<double>() *
+        (details.contains("category_probe") ? details["category_probe"][answer].get<double>()
+                                            : 1.0) /
+        z;
+    EXPECT_NEAR(expected, result["confidence"].get<double>(), 2e-3);
   }
   ASSERT_EQ(RunCli("eval --data " + (dir_ / "test").string() + " --pred " + out.string() +
                        " --out " + (dir_ / "report_learned").string(),
@@ -381,6 +392,20 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   EXPECT_EQ(summary["detector"], false);
   EXPECT_FALSE(summary["results"][0].contains("detector"));
   EXPECT_EQ(summary["results"][0]["mask"], "border");
+  // The learned method without the category probe: one warning, and stage 1 decides alone.
+  const std::string structure = std::string(IMG2CAD_SOURCE_DIR) + "/models/structure";
+  if (fs::exists(structure + "/weights.pt")) {
+    ASSERT_EQ(RunCli("predict --method learned " + photo + " --models " + empty.string() +
+                         " --structure-model " + structure + " --index " + Index() +
+                         " --detector off -o " + (dir_ / "probe_missing").string(),
+                     &err),
+              0)
+        << err;
+    EXPECT_NE(err.find("warning: the category probe is not available"), std::string::npos) << err;
+    summary =
+        nlohmann::json::parse(ReadFile((dir_ / "probe_missing" / "summary.json").string()).value());
+    EXPECT_FALSE(summary["results"][0]["details"].contains("category_probe"));
+  }
   ASSERT_EQ(RunCli("predict --method retrieval " + photo + " --index " + Index() +
                        " --segmenter none --detector off -o " + (dir_ / "seg_none").string(),
                    &err),

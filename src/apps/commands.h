@@ -9,6 +9,7 @@
 #include "core/status.h"
 #include "nn/train_assembler.h"
 #include "nn/train_structure.h"
+#include "pipeline/category_probe_training.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/evaluate_mesh.h"
 #include "pipeline/predict.h"
@@ -69,10 +70,11 @@ struct PredictArgs {
   std::string manifest;
   std::string split;
   pipeline::PredictOptions options;
-  std::string segmenter = "isnet";  // --segmenter
-  std::string backdrop = "photo";   // --backdrop
-  std::string mask;                 // --mask FILE (one input only)
-  std::string detector = "on";      // --detector on|off
+  std::string segmenter = "isnet";    // --segmenter
+  std::string backdrop = "photo";     // --backdrop
+  std::string mask;                   // --mask FILE (one input only)
+  std::string detector = "on";        // --detector on|off
+  std::string category_probe = "on";  // --category-probe on|off
 };
 
 struct DetectArgs {
@@ -102,5 +104,6 @@ int RunEval(const pipeline::EvalOptions& o);
 int RunMeshEval(const pipeline::MeshEvalOptions& o);
 int RunTrainStructure(const nn::TrainStructureOptions& o);
 int RunTrainAssembler(const nn::TrainAssemblerOptions& o);
+int RunTrainCategoryProbe(pipeline::TrainCategoryProbeOptions o);
 
 }  // namespace img2cad::apps

@@ -14,6 +14,7 @@
 #include "core/model_locator.h"
 #include "dataset/manifest.h"
 #include "image/image.h"
+#include "nn/category_probe.h"
 #include "nn/object_detector.h"
 #include "pipeline/retrieval_method.h"
 #include "program/vocabulary.h"
@@ -149,6 +150,13 @@ int RunPredict(PredictArgs a) {
     mask = std::move(m).value();
     a.options.find.mask = &*mask;
   }
+  // A model that is not there: said once on stderr and in summary.json, and the run goes on.
+  auto warn_missing = [&](const std::string& what, const core::Status& why,
+                          const std::string& instead) {
+    const std::string warning = what + " is not available (" + why.ToString() + "); " + instead;
+    std::fprintf(stderr, "img2cad: warning: %s\n", warning.c_str());
+    a.options.warnings.push_back(warning);
+  };
   pipeline::ParseSegmenter(a.segmenter, &a.options.find.segmenter);
   a.options.find.plain_backdrop = a.backdrop == "plain";
   std::optional<segment::Segmenter> isnet;
@@ -160,11 +168,8 @@ int RunPredict(PredictArgs a) {
       isnet = std::move(loaded).value();
       a.options.find.isnet = &*isnet;
     } else {
-      const std::string warning = "the ISNet segmenter is not available (" +
-                                  loaded.status().ToString() +
-                                  "); using the border model. scripts/fetch_segmenter brings it.";
-      std::fprintf(stderr, "img2cad: warning: %s\n", warning.c_str());
-      a.options.warnings.push_back(warning);
+      warn_missing("the ISNet segmenter", loaded.status(),
+                   "using the border model. scripts/fetch_segmenter brings it.");
       a.options.find.segmenter = pipeline::SegmenterKind::kBorder;
     }
   }
@@ -177,12 +182,36 @@ int RunPredict(PredictArgs a) {
       detector = std::move(loaded).value();
       a.options.detector = &*detector;
     } else {
-      const std::string warning = "the COCO detector is not available (" +
-                                  loaded.status().ToString() +
-                                  "); sofas and beds are not flagged. scripts/fetch_detector "
-                                  "brings it.";
-      std::fprintf(stderr, "img2cad: warning: %s\n", warning.c_str());
-      a.options.warnings.push_back(warning);
+      warn_missing("the COCO detector", loaded.status(),
+                   "sofas and beds are not flagged. scripts/fetch_detector brings it.");
+    }
+  }
+  // The category probe reads ISNet's encoder, so it needs the ISNet model even when another
+  // segmenter finds the object.
+  std::optional<nn::CategoryProbe> probe;
+  std::optional<segment::Segmenter> probe_isnet;
+  if (a.category_probe == "on" && a.method == "learned") {
+    auto path = core::FindModelFile("category_probe", "model.json");
+    auto loaded = path.ok() ? nn::CategoryProbe::Load(std::filesystem::path(*path).parent_path())
+                            : core::Result<nn::CategoryProbe>(path.status());
+    if (loaded.ok() && !a.options.find.isnet) {
+      auto isnet_path = core::FindModelFile("segmenter", "isnet.onnx");
+      auto isnet_loaded = isnet_path.ok() ? segment::Segmenter::Load(*isnet_path)
+                                          : core::Result<segment::Segmenter>(isnet_path.status());
+      if (isnet_loaded.ok()) {
+        probe_isnet = std::move(isnet_loaded).value();
+      } else {
+        loaded = isnet_loaded.status();
+      }
+    }
+    if (loaded.ok()) {
+      probe = std::move(loaded).value();
+      a.options.category_probe = &*probe;
+      a.options.probe_isnet = probe_isnet ? &*probe_isnet : a.options.find.isnet;
+    } else {
+      warn_missing("the category probe", loaded.status(),
+                   "stage 1 alone decides the category. scripts/setup fetches ISNet; the probe is "
+                   "models/category_probe/.");
     }
   }
   auto method = pipeline::CreateMethod(a.method, a.method_config);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apps/commands.h"
+#include "core/model_locator.h"
 
 namespace img2cad::apps {
 
@@ -52,6 +53,26 @@ int RunTrainAssembler(const nn::TrainAssemblerOptions& o) {
   return RunTraining("assembler", o, nn::TrainAssembler, [](const nn::TrainProgress& p) {
     return Format("  val %.1f mm  normals %.1f deg", p.val[0], p.val[1]);
   });
+}
+
+int RunTrainCategoryProbe(pipeline::TrainCategoryProbeOptions o) {
+  auto isnet = core::FindModelFile("segmenter", "isnet.onnx");
+  if (!isnet.ok()) return Fail(isnet.status());
+  o.isnet_path = *isnet;
+  const bool tty = isatty(fileno(stderr));
+  o.progress = [tty](int done, int total) {
+    if (Quiet() || (done % 250 && done != total)) return;
+    std::fprintf(stderr, "%strain category-probe: features %d/%d%s", tty ? "\r" : "", done, total,
+                 tty ? "   " : "\n");
+  };
+  const core::Status status = pipeline::TrainCategoryProbe(o);
+  if (tty && !Quiet()) std::fprintf(stderr, "\n");
+  if (!status.ok()) return Fail(status);
+  if (!Quiet()) {
+    std::fprintf(stderr, "train category-probe: model written to %s/model.json\n",
+                 o.out_dir.c_str());
+  }
+  return kExitOk;
 }
 
 }  // namespace img2cad::apps

@@ -171,6 +171,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"photo", "plain"}));
   predict_cmd
+      ->add_option("--category-probe", predict_args.category_probe,
+                   "on: with --method learned, a linear probe on ISNet's encoder features "
+                   "(models/category_probe/, trained on renders) gives a second opinion on the "
+                   "category, multiplied into stage 1's; off: stage 1 alone")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
+  predict_cmd
       ->add_option("--detector", predict_args.detector,
                    "on: the pretrained COCO detector (models/detector/) also reads each photo, "
                    "and a couch or a bed it sees more strongly than a chair or a dining table "
@@ -398,6 +405,30 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
 
+  pipeline::TrainCategoryProbeOptions train_probe;
+  train_probe.out_dir = "models/category_probe";
+  CLI::App* train_probe_cmd = train_cmd->add_subcommand(
+      "category-probe",
+      "Train the category probe (ISNet's encoder features -> category) on synthetic renders.");
+  train_probe_cmd->add_option("--train", train_probe.train_dir, "training dataset (with masks)")
+      ->required();
+  train_probe_cmd->add_option("--val", train_probe.val_dir, "validation dataset (with masks)")
+      ->required();
+  train_probe_cmd->add_option("--out", train_probe.out_dir, "model folder to write")
+      ->capture_default_str();
+  train_probe_cmd
+      ->add_option("--per-category", train_probe.per_category,
+                   "training renders drawn per category")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  train_probe_cmd
+      ->add_option("--val-per-category", train_probe.val_per_category,
+                   "validation renders drawn per category")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  train_probe_cmd->add_option("--seed", train_probe.seed, "which renders are drawn")
+      ->capture_default_str();
+
   DetectArgs detect_args;
   CLI::App* detect_cmd = app.add_subcommand(
       "detect",
@@ -489,6 +520,10 @@ int main(int argc, char** argv) {
     train_assembler.command = command_line();
     nn::ParseAssemblerHead(assembler_head, &train_assembler.config.head);
     return RunTrainAssembler(train_assembler);
+  }
+  if (*train_probe_cmd) {
+    train_probe.command = command_line();
+    return RunTrainCategoryProbe(train_probe);
   }
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;

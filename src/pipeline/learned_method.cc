@@ -108,12 +108,40 @@ class LearnedMethod final : public Method {
   // Decoding only reads the weights; each worker's decode reserves its torch threads from the
   // process budget, so parallel inputs run with one torch thread each.
   bool thread_safe() const override { return true; }
+  // The category probe's opinion is multiplied into stage 1's, unless the structure is given.
+  bool uses_category_prior() const override { return !oracle_ && !(given_ && given_->structure); }
 
   core::Result<Estimate> Run(const MethodInput& in) const override {
     if (oracle_) return FromTrueStructure(in);
     if (given_ && given_->structure) return FromStructure(in, *given_->structure, Estimate{});
     const image::Crop crop = in.object->Crop(model_.config().image_size);
-    IMG2CAD_ASSIGN_OR_RETURN(auto hyps, model_.Decode(crop.rgb, kBeam));
+    // How sure stage 1 is of each category, over the test-time crops: the sequence probability
+    // also falls with every part and says little about whether the object was read right.
+    IMG2CAD_ASSIGN_OR_RETURN(auto probs, model_.CategoryProbs(TestTimeCrops(
+                                             *in.object, crop.rgb, model_.config().image_size)));
+    const auto& categories = program::Categories();
+    std::vector<double> mean(categories.size(), 0.0);
+    for (const auto& row : probs)
+      for (size_t c = 0; c < categories.size(); ++c) mean[c] += row[c] / probs.size();
+    // With the probe's opinion, the category is read from the product of the two (product of
+    // experts: on val and on the IKEA photos it named more categories right than either alone).
+    std::vector<double> fused = mean, decode_prior;
+    if (in.category_prior) {
+      IMG2CAD_CHECK(in.category_prior->size() == categories.size());
+      double z = 0;
+      for (size_t c = 0; c < fused.size(); ++c) z += fused[c] *= (*in.category_prior)[c];
+      if (z > 0) {
+        // Decoding's first step multiplies the prior into the main crop's distribution; this
+        // prior makes that step the product over all test-time crops.
+        for (size_t c = 0; c < fused.size(); ++c) {
+          fused[c] /= z;
+          decode_prior.push_back(fused[c] / std::max(probs[0][c], 1e-12));
+        }
+      } else {
+        fused = mean;  // the two exclude each other: stage 1 alone
+      }
+    }
+    IMG2CAD_ASSIGN_OR_RETURN(auto hyps, model_.Decode(crop.rgb, kBeam, decode_prior));
     const nn::StructureHypothesis& best = hyps.front();
     if (given_) {
       // Paper text whose part names leave the category open: stage 1 decides it.
@@ -126,26 +154,22 @@ class LearnedMethod final : public Method {
     }
     Estimate e;
     e.category = best.structure.category;
-    // How sure stage 1 is of the category, over the test-time crops: the sequence probability
-    // also falls with every part and says little about whether the object was read right.
-    const auto& categories = program::Categories();
     const size_t cat = static_cast<size_t>(
         std::find(categories.begin(), categories.end(), e.category) - categories.begin());
     IMG2CAD_CHECK(cat < categories.size()) << e.category;
-    IMG2CAD_ASSIGN_OR_RETURN(auto probs, model_.CategoryProbs(TestTimeCrops(
-                                             *in.object, crop.rgb, model_.config().image_size)));
-    std::vector<double> mean(categories.size(), 0.0);
     nlohmann::ordered_json per_crop = nlohmann::ordered_json::array();
-    for (const auto& row : probs) {
-      for (size_t c = 0; c < categories.size(); ++c) mean[c] += row[c] / probs.size();
-      per_crop.push_back(std::round(row[cat] * 1e4) / 1e4);
-    }
-    e.confidence = mean[cat];
-    // The whole distribution, so that another opinion on the category (the COCO detector, a
-    // probe on other features) can be weighed against stage 1's offline.
-    nlohmann::ordered_json category_probs = nlohmann::ordered_json::object();
-    for (size_t c = 0; c < categories.size(); ++c)
-      category_probs[categories[c]] = std::round(mean[c] * 1e4) / 1e4;
+    for (const auto& row : probs) per_crop.push_back(std::round(row[cat] * 1e4) / 1e4);
+    e.confidence = fused[cat];
+    // Stage 1's whole distribution (and the probe's), so that other opinions on the category can
+    // be weighed against it offline.
+    auto by_name = [&](const std::vector<double>& p) {
+      nlohmann::ordered_json j = nlohmann::ordered_json::object();
+      for (size_t c = 0; c < categories.size(); ++c)
+        j[categories[c]] = std::round(p[c] * 1e4) / 1e4;
+      return j;
+    };
+    nlohmann::ordered_json category_probs = by_name(mean);
+    if (in.category_prior) e.details["category_probe"] = by_name(*in.category_prior);
     e.details["stage1"] = {{"model", model_dir_},
                            {"beam", kBeam},
                            {"log_prob", std::round(best.log_prob * 1e4) / 1e4},

@@ -35,6 +35,9 @@ struct MethodInput {
   const ObjectImage* object = nullptr;
   // Set for inputs read from a dataset manifest: its record (ground-truth program path, camera).
   const dataset::ManifestEntry* sample = nullptr;
+  // Another model's distribution over program::Categories() for this object (the category probe,
+  // nn/category_probe.h), for methods whose uses_category_prior() is true; null when there is none.
+  const std::vector<double>* category_prior = nullptr;
 };
 
 struct ViewEstimate {
@@ -60,6 +63,8 @@ class Method {
   virtual std::string name() const = 0;
   // Whether Run may be called from several threads at once (otherwise inputs run one by one).
   virtual bool thread_safe() const { return true; }
+  // Whether Run weighs MethodInput::category_prior (so that `predict` computes one).
+  virtual bool uses_category_prior() const { return false; }
   // Errors: the method cannot handle this input (kInvalidArgument), or its model fails.
   virtual core::Result<Estimate> Run(const MethodInput& input) const = 0;
   // Below this confidence `predict` reports a result as "uncertain" (and, when no object was

@@ -4,6 +4,7 @@
 
 #include "core/file_io.h"
 #include "core/temp_dir.h"
+#include "image/image.h"
 #include "pipeline/find_object.h"
 #include "pipeline/predict.h"
 #include "pipeline/retrieval_method.h"
@@ -178,6 +179,40 @@ TEST(RetrievalMethodTest, ReturnsTheNearestProgramWithVotes) {
 
 namespace img2cad::pipeline {
 namespace {
+
+// The shipped stage 1 on the bundled photo, with and without a second opinion on the category.
+TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
+  auto method = CreateMethod("learned", {});
+  if (!method.ok()) GTEST_SKIP() << method.status().ToString();
+  EXPECT_TRUE((*method)->uses_category_prior());
+  auto photo = image::ReadImage(kExamples + "photos/chair.png");
+  ASSERT_TRUE(photo.ok());
+  auto object = FindObject(std::move(photo).value());
+  ASSERT_TRUE(object.ok());
+  MethodInput in;
+  in.name = "chair";
+  in.object = &*object;
+  auto alone = (*method)->Run(in);
+  ASSERT_TRUE(alone.ok()) << alone.status().ToString();
+  EXPECT_FALSE(alone->details.contains("category_probe"));
+  // A flat prior changes nothing.
+  const std::vector<double> flat = {1, 1, 1};
+  in.category_prior = &flat;
+  auto same = (*method)->Run(in);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->category, alone->category);
+  EXPECT_NEAR(same->confidence, alone->confidence, 1e-6);
+  EXPECT_TRUE(same->details.contains("category_probe"));
+  // A certain prior decides the category; the confidence is the product's.
+  for (const std::string& category : {"table", "storage"}) {
+    std::vector<double> certain = {category == "chair", category == "table", category == "storage"};
+    in.category_prior = &certain;
+    auto forced = (*method)->Run(in);
+    ASSERT_TRUE(forced.ok()) << forced.status().ToString();
+    EXPECT_EQ(forced->category, category);
+    EXPECT_NEAR(forced->confidence, 1.0, 1e-6);
+  }
+}
 
 TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
   EXPECT_EQ(OutOfScope({.chair = 0.1f, .couch = 0.45f, .bed = 0.2f}, 0.3), "couch");

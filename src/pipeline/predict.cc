@@ -22,6 +22,7 @@
 #include "pipeline/report.h"
 #include "program/json_io.h"
 #include "program/structure.h"
+#include "segment/segmenter.h"
 
 namespace img2cad::pipeline {
 
@@ -107,7 +108,18 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
     r.out_of_scope = OutOfScope(*r.detector, o.out_of_scope_score);
     r.ms.detect = clock.Lap();
   }
+  std::vector<double> prior;
+  if (o.category_probe && o.probe_isnet && method.uses_category_prior()) {
+    const int size = o.category_probe->crop_size();
+    auto features = o.probe_isnet->EncoderFeatures(object->Crop(size).rgb, size);
+    if (!features.ok()) return fail(features.status());
+    auto probs = o.category_probe->Probs(*features);
+    if (!probs.ok()) return fail(probs.status());
+    prior = std::move(probs).value();
+    r.ms.category_probe = clock.Lap();
+  }
   MethodInput mi;
+  mi.category_prior = prior.empty() ? nullptr : &prior;
   mi.name = in.name;
   mi.image_path = in.image_path;
   mi.object = &*object;
@@ -223,9 +235,9 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
   }
   j["timing_ms"] = {
       {"load", Round(r.ms.load, 100)},      {"find_object", Round(r.ms.find_object, 100)},
-      {"detect", Round(r.ms.detect, 100)},  {"method", Round(r.ms.method, 100)},
-      {"build", Round(r.ms.build, 100)},    {"export", Round(r.ms.exports, 100)},
-      {"preview", Round(r.ms.preview, 100)}};
+      {"detect", Round(r.ms.detect, 100)},  {"category_probe", Round(r.ms.category_probe, 100)},
+      {"method", Round(r.ms.method, 100)},  {"build", Round(r.ms.build, 100)},
+      {"export", Round(r.ms.exports, 100)}, {"preview", Round(r.ms.preview, 100)}};
   return j;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "dataset/manifest.h"
+#include "nn/category_probe.h"
 #include "nn/object_detector.h"
 #include "pipeline/find_object.h"
 #include "pipeline/method.h"
@@ -46,6 +47,11 @@ struct PredictOptions {
   //    the detector's category (DetectorCategory).
   const nn::ObjectDetector* detector = nullptr;
   double out_of_scope_score = 0.3;
+  // The category probe and the ISNet model whose encoder features it reads, or null. When both
+  // are set and the method uses a category prior, the probe's distribution for the object crop
+  // is handed to the method (MethodInput::category_prior).
+  const nn::CategoryProbe* category_probe = nullptr;
+  const segment::Segmenter* probe_isnet = nullptr;
 };
 
 // The detector's peak scores for the COCO classes that decide furniture questions.
@@ -72,7 +78,8 @@ std::string UncertainReason(double confidence, double threshold, const Furniture
 
 // Milliseconds spent in each stage of one input.
 struct StageTimes {
-  double load = 0, find_object = 0, detect = 0, method = 0, build = 0, exports = 0, preview = 0;
+  double load = 0, find_object = 0, detect = 0, category_probe = 0, method = 0, build = 0,
+         exports = 0, preview = 0;
 };
 
 // What became of one input.

@@ -1,0 +1,161 @@
+#include "pipeline/category_probe_training.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "core/rng.h"
+#include "dataset/manifest.h"
+#include "image/image.h"
+#include "nn/category_probe.h"
+#include "pipeline/find_object.h"
+#include "program/vocabulary.h"
+#include "segment/segmenter.h"
+
+namespace img2cad::pipeline {
+
+namespace {
+
+struct Sample {
+  std::string image, mask;
+  int category = 0;
+};
+
+// `per_category` renders of each category, drawn with `seed`, in category order.
+core::Result<std::vector<Sample>> Draw(const std::string& dir, int per_category, uint64_t seed) {
+  IMG2CAD_ASSIGN_OR_RETURN(auto entries, dataset::ReadManifest(dir));
+  const auto& categories = program::Categories();
+  std::vector<Sample> out;
+  for (size_t c = 0; c < categories.size(); ++c) {
+    std::vector<Sample> all;
+    for (const auto& e : entries) {
+      if (e.category != categories[c]) continue;
+      if (!e.maps) {
+        return core::Status(core::StatusCode::kInvalidArgument,
+                            "the dataset has no masks (synth --maps)", "", dir);
+      }
+      all.push_back({e.image_path, e.maps->mask, static_cast<int>(c)});
+    }
+    if (static_cast<int>(all.size()) < per_category) {
+      return core::Status(
+          core::StatusCode::kInvalidArgument,
+          "fewer than " + std::to_string(per_category) + " " + categories[c] + " renders", "", dir);
+    }
+    core::Rng rng(core::MixSeed(seed, c));
+    for (int i = 0; i < per_category; ++i) {  // a partial Fisher-Yates shuffle
+      std::swap(all[i], all[rng.UniformInt(i, static_cast<int>(all.size()) - 1)]);
+      out.push_back(all[i]);
+    }
+  }
+  return out;
+}
+
+core::Result<std::vector<float>> Features(const segment::Segmenter& isnet, const Sample& s,
+                                          int crop_size) {
+  IMG2CAD_ASSIGN_OR_RETURN(image::Image photo, image::ReadImage(s.image));
+  IMG2CAD_ASSIGN_OR_RETURN(image::Image mask, image::ReadImage(s.mask));
+  FindObjectOptions o;
+  o.mask = &mask;
+  IMG2CAD_ASSIGN_OR_RETURN(ObjectImage object, FindObject(std::move(photo), s.image, o));
+  return isnet.EncoderFeatures(object.Crop(crop_size).rgb, crop_size);
+}
+
+double Accuracy(const nn::CategoryProbe& probe, const std::vector<std::vector<float>>& x,
+                const std::vector<int>& y) {
+  int right = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const auto p = probe.Probs(x[i]).value();
+    right += std::max_element(p.begin(), p.end()) - p.begin() == y[i];
+  }
+  return x.empty() ? 0 : static_cast<double>(right) / x.size();
+}
+
+}  // namespace
+
+core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  IMG2CAD_ASSIGN_OR_RETURN(auto train, Draw(o.train_dir, o.per_category, o.seed));
+  IMG2CAD_ASSIGN_OR_RETURN(auto val, Draw(o.val_dir, o.val_per_category, o.seed));
+  IMG2CAD_ASSIGN_OR_RETURN(auto isnet, segment::Segmenter::Load(o.isnet_path));
+  const int total = static_cast<int>(train.size() + val.size());
+  int done = 0, skipped = 0;
+  auto featurise = [&](const std::vector<Sample>& samples, std::vector<std::vector<float>>* x,
+                       std::vector<int>* y) {
+    for (const Sample& s : samples) {
+      auto f = Features(isnet, s, o.crop_size);
+      if (f.ok()) {
+        x->push_back(std::move(f).value());
+        y->push_back(s.category);
+      } else {
+        std::fprintf(stderr, "img2cad: %s: skipped: %s\n", s.image.c_str(),
+                     f.status().ToString().c_str());
+        ++skipped;
+      }
+      if (o.progress) o.progress(++done, total);
+    }
+  };
+  std::vector<std::vector<float>> train_x, val_x;
+  std::vector<int> train_y, val_y;
+  featurise(train, &train_x, &train_y);
+  featurise(val, &val_x, &val_y);
+  if (skipped > total / 100) {
+    return core::Status(
+        core::StatusCode::kInvalidArgument,
+        std::to_string(skipped) + " of " + std::to_string(total) + " renders could not be read", "",
+        o.train_dir);
+  }
+  const double features_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Columns of each encoder stage in EncoderFeatures' row.
+  const std::map<int, std::pair<int, int>> stage_columns = {
+      {3, {0, 256}}, {4, {256, 768}}, {5, {768, 1280}}, {6, {1280, 1792}}};
+  static_assert(segment::Segmenter::kEncoderFeatureSize == 1792);
+  std::optional<nn::CategoryProbe> best;
+  double best_acc = -1;
+  nlohmann::ordered_json candidates = nlohmann::ordered_json::array(), chosen;
+  for (const std::vector<int>& stages :
+       std::vector<std::vector<int>>{{5}, {6}, {5, 6}, {3, 4, 5, 6}}) {
+    nn::CategoryProbeFit fit;
+    for (int s : stages)
+      for (int c = stage_columns.at(s).first; c < stage_columns.at(s).second; ++c)
+        fit.columns.push_back(c);
+    for (double l2 : {1e-3, 1e-2, 1e-1, 1.0}) {
+      fit.l2 = l2;
+      IMG2CAD_ASSIGN_OR_RETURN(nn::CategoryProbe probe,
+                               nn::CategoryProbe::Fit(train_x, train_y, fit));
+      const double acc = Accuracy(probe, val_x, val_y);
+      nlohmann::ordered_json row = {{"stages", stages},
+                                    {"l2", l2},
+                                    {"train_accuracy", Accuracy(probe, train_x, train_y)},
+                                    {"val_accuracy", acc}};
+      candidates.push_back(row);
+      if (acc > best_acc) best_acc = acc, best = std::move(probe), chosen = row;
+    }
+  }
+  best->set_crop_size(o.crop_size);
+  const double total_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::ordered_json card = {
+      {"command", o.command},
+      {"seed", o.seed},
+      {"data",
+       {{"train", o.train_dir},
+        {"val", o.val_dir},
+        {"train_per_category", o.per_category},
+        {"val_per_category", o.val_per_category},
+        {"skipped", skipped},
+        {"crops", "the renderer's mask, cropped as predict crops a photo"}}},
+      {"features", "segment::Segmenter::EncoderFeatures: ISNet encoder stage means, log(1 + x)"},
+      {"training_time_s", std::round(total_s)},
+      {"feature_time_s", std::round(features_s)},
+      {"chosen", chosen},
+      {"candidates", candidates}};
+  return best->Save(o.out_dir, card.dump());
+}
+
+}  // namespace img2cad::pipeline
