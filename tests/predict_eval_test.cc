@@ -160,6 +160,52 @@ TEST_F(PredictEvalTest, MissingOrCorruptIndexIsAClearError) {
 
 // Stage 1 end to end: train a few steps, kill-and-resume, predict with the learned method and
 // score it, all through the binary. (The numbers are meaningless; the plumbing is the point.)
+// The category probe trains on the renders' ISNet features and writes its card; the learned
+// method then uses it when `predict` finds it under the models root.
+TEST_F(PredictEvalTest, TrainCategoryProbeWritesAModelThatPredictUses) {
+  const std::string isnet = std::string(IMG2CAD_SOURCE_DIR) + "/models/segmenter/isnet.onnx";
+  if (!fs::exists(isnet)) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  const fs::path models = dir_ / "probe_models";
+  fs::create_directories(models / "segmenter");
+  fs::create_symlink(isnet, models / "segmenter" / "isnet.onnx");
+  const std::string out = (models / "category_probe").string();
+  const std::string args = "train category-probe -q --train " + (dir_ / "train").string() +
+                           " --val " + (dir_ / "val").string() + " --out " + out;
+  std::string err;
+  ASSERT_EQ(
+      RunCli(args + " --per-category 6 --val-per-category 2 --models " + models.string(), &err), 0)
+      << err;
+  const auto card = nlohmann::json::parse(ReadFile(out + "/model.json").value());
+  EXPECT_EQ(card["name"], "category_probe");
+  EXPECT_EQ(card["candidates"].size(), 16u);
+  EXPECT_EQ(card["data"]["train_per_category"], 6);
+  EXPECT_NE(card["command"].get<std::string>().find("train category-probe"), std::string::npos);
+  // More renders than the dataset has, and a dataset that is not there, are named errors.
+  EXPECT_EQ(RunCli(args + " --per-category 13 --models " + models.string(), &err), 1);
+  EXPECT_NE(err.find("fewer than 13 chair renders"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("train category-probe -q --train /nonexistent --val x --models " +
+                       models.string() + " --out " + out,
+                   &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent"), std::string::npos) << err;
+
+  const std::string structure = std::string(IMG2CAD_SOURCE_DIR) + "/models/structure";
+  if (!fs::exists(structure + "/weights.pt")) return;
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  ASSERT_EQ(RunCli("predict --method learned " + photo + " --models " + models.string() +
+                       " --structure-model " + structure + " --index " + Index() +
+                       " --detector off -o " + (dir_ / "probe_pred").string(),
+                   &err),
+            0)
+      << err;
+  const auto summary =
+      nlohmann::json::parse(ReadFile((dir_ / "probe_pred" / "summary.json").string()).value());
+  const auto& result = summary["results"][0];
+  ASSERT_TRUE(result["details"].contains("category_probe")) << result.dump();
+  EXPECT_EQ(result["details"]["category_probe"].size(), 3u);
+  EXPECT_GT(result["timing_ms"]["category_probe"].get<double>(), 0);
+}
+
 TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   const std::string work = (dir_ / "ts_work").string(), model = (dir_ / "ts_model").string();
   const std::string args = "train structure --train " + (dir_ / "train").string() + " --val " +
