@@ -205,7 +205,9 @@ TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
   EXPECT_TRUE(same->details.contains("category_probe"));
   // A certain prior decides the category; the confidence is the product's.
   for (const std::string& category : {"table", "storage"}) {
-    std::vector<double> certain = {category == "chair", category == "table", category == "storage"};
+    std::vector<double> certain;
+    for (const char* c : {"chair", "table", "storage"})
+      certain.push_back(category == c ? 1.0 : 0.0);
     in.category_prior = &certain;
     auto forced = (*method)->Run(in);
     ASSERT_TRUE(forced.ok()) << forced.status().ToString();
