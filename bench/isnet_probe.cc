@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
       }
       IMG2CAD_ASSIGN_OR_RETURN(pipeline::ObjectImage object,
                                pipeline::FindObject(std::move(photo), row.image, o));
-      return isnet->EncoderFeatures(object.Crop(crop_size).rgb, crop_size);
+      return pipeline::CropFeatures(object, *isnet, crop_size);
     }();
     if (!features.ok()) {
       std::fprintf(stderr, "%s: %s\n", row.image.c_str(), features.status().ToString().c_str());

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -62,7 +61,7 @@ core::Result<std::vector<float>> Features(const segment::Segmenter& isnet, const
   FindObjectOptions o;
   o.mask = &mask;
   IMG2CAD_ASSIGN_OR_RETURN(ObjectImage object, FindObject(std::move(photo), s.image, o));
-  return isnet.EncoderFeatures(object.Crop(crop_size).rgb, crop_size);
+  return CropFeatures(object, isnet, crop_size);
 }
 
 double Accuracy(const nn::CategoryProbe& probe, const std::vector<std::vector<float>>& x,
@@ -111,19 +110,16 @@ core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& o) {
   }
   const double features_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  // Columns of each encoder stage in EncoderFeatures' row.
-  const std::map<int, std::pair<int, int>> stage_columns = {
-      {3, {0, 256}}, {4, {256, 768}}, {5, {768, 1280}}, {6, {1280, 1792}}};
-  static_assert(segment::Segmenter::kEncoderFeatureSize == 1792);
   std::optional<nn::CategoryProbe> best;
   double best_acc = -1;
   nlohmann::ordered_json candidates = nlohmann::ordered_json::array(), chosen;
   for (const std::vector<int>& stages :
        std::vector<std::vector<int>>{{5}, {6}, {5, 6}, {3, 4, 5, 6}}) {
     nn::CategoryProbeFit fit;
-    for (int s : stages)
-      for (int c = stage_columns.at(s).first; c < stage_columns.at(s).second; ++c)
-        fit.columns.push_back(c);
+    for (int s : stages) {
+      const auto [first, last] = segment::Segmenter::EncoderStageColumns(s);
+      for (int c = first; c < last; ++c) fit.columns.push_back(c);
+    }
     for (double l2 : {1e-3, 1e-2, 1e-1, 1.0}) {
       fit.l2 = l2;
       IMG2CAD_ASSIGN_OR_RETURN(nn::CategoryProbe probe,

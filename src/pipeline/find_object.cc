@@ -92,4 +92,9 @@ core::Result<ObjectImage> FindObject(image::Image photo, const std::string& sour
   return object;
 }
 
+core::Result<std::vector<float>> CropFeatures(const ObjectImage& object,
+                                              const segment::Segmenter& isnet, int crop_size) {
+  return isnet.EncoderFeatures(object.Crop(crop_size).rgb, crop_size);
+}
+
 }  // namespace img2cad::pipeline

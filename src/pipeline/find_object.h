@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "image/image.h"
@@ -76,6 +77,12 @@ inline constexpr double kIsnetMinArea = 0.04;
 // empty nor the whole photo) covering under kIsnetMinArea of the photo, and the border model
 // found a larger one.
 bool IsnetMaskIsAMiss(const image::Foreground& isnet, const image::Foreground& border);
+
+// ISNet's encoder features (segment::Segmenter::EncoderFeatures) of the object's crop at
+// crop_size (a multiple of 64): what the category probe reads, from renders when it trains and
+// from photos in `predict`. Errors: the segmenter's.
+core::Result<std::vector<float>> CropFeatures(const ObjectImage& object,
+                                              const segment::Segmenter& isnet, int crop_size);
 
 // Finds the object in a decoded photo (grey, RGB or RGBA, any size). Errors: kInvalidArgument
 // naming `source` for a photo smaller than kMinPhotoSide on a side; the segmenter's own error

@@ -22,7 +22,6 @@
 #include "pipeline/report.h"
 #include "program/json_io.h"
 #include "program/structure.h"
-#include "segment/segmenter.h"
 
 namespace img2cad::pipeline {
 
@@ -111,7 +110,7 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   std::vector<double> prior;
   if (o.category_probe && o.probe_isnet && method.uses_category_prior()) {
     const int size = o.category_probe->crop_size();
-    auto features = o.probe_isnet->EncoderFeatures(object->Crop(size).rgb, size);
+    auto features = CropFeatures(*object, *o.probe_isnet, size);
     if (!features.ok()) return fail(features.status());
     auto probs = o.category_probe->Probs(*features);
     if (!probs.ok()) return fail(probs.status());

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -46,8 +47,15 @@ class Segmenter {
   // graph. Errors as Mask.
   core::Result<std::vector<float>> EncoderFeatures(const image::Image& photo, int size = 192) const;
 
-  // The channels of encoder stages 3, 4, 5 and 6.
+  // The channels of encoder stages 3, 4, 5 and 6, in EncoderFeatures' order.
+  static constexpr int kEncoderStageChannels[4] = {256, 512, 512, 512};
   static constexpr int kEncoderFeatureSize = 256 + 512 + 512 + 512;
+  // The columns [first, last) of encoder stage `stage` (3 to 6) in EncoderFeatures' row.
+  static constexpr std::pair<int, int> EncoderStageColumns(int stage) {
+    int first = 0;
+    for (int s = 3; s < stage; ++s) first += kEncoderStageChannels[s - 3];
+    return {first, first + kEncoderStageChannels[stage - 3]};
+  }
 
  private:
   struct Impl;

@@ -83,6 +83,9 @@ TEST(SegmenterTest, EncoderFeaturesAreStageMeansThatTellImagesApart) {
   auto a = seg->EncoderFeatures(checker, 128);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   ASSERT_EQ(a->size(), static_cast<size_t>(Segmenter::kEncoderFeatureSize));
+  EXPECT_EQ(Segmenter::EncoderStageColumns(3), std::make_pair(0, 256));
+  EXPECT_EQ(Segmenter::EncoderStageColumns(5), std::make_pair(768, 1280));
+  EXPECT_EQ(Segmenter::EncoderStageColumns(6).second, Segmenter::kEncoderFeatureSize);
   double sum = 0;
   for (float v : *a) {
     EXPECT_GE(v, 0.f);  // every stage ends in a sum of ReLUs
