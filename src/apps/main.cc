@@ -155,15 +155,27 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"border", "isnet", "none"}));
   predict_cmd
-      ->add_option("--segmenter-size", predict_args.options.find.isnet_size,
-                   "ISNet's input side in pixels (a multiple of 64)")
-      ->capture_default_str()
-      ->check(CLI::Range(64, 1024))
+      ->add_option_function<std::string>(
+          "--segmenter-size",
+          [&](const std::string& v) {
+            predict_args.options.find.isnet_size = v == "auto" ? 0 : std::stoi(v);
+          },
+          "ISNet's input side in pixels (a multiple of 64 from 64 to 1024), or auto: 1.5 x the "
+          "photo's longer side, rounded up to a multiple of 64, within 192-320")
+      ->default_str("auto")
       ->check(CLI::Validator(
           [](std::string& value) -> std::string {
-            return std::stoi(value) % 64 ? "must be a multiple of 64" : "";
+            if (value == "auto") return "";
+            int side = 0;
+            try {
+              side = std::stoi(value);
+            } catch (const std::exception&) {
+              return "must be auto or a number of pixels";
+            }
+            if (side < 64 || side > 1024) return "must be within 64-1024";
+            return side % 64 ? "must be a multiple of 64" : "";
           },
-          "MULTIPLE OF 64"));
+          "auto|MULTIPLE OF 64"));
   predict_cmd
       ->add_option("--backdrop", predict_args.backdrop,
                    "what the methods see around the found object: photo (as taken) or "

@@ -1,5 +1,7 @@
 #include "pipeline/find_object.h"
 
+#include <algorithm>
+
 #include "core/check.h"
 #include "image/clutter.h"
 #include "segment/segmenter.h"
@@ -8,6 +10,12 @@ namespace img2cad::pipeline {
 
 image::Crop ObjectImage::Crop(int size) const {
   return image::CropToObject(photo_, foreground_, size);
+}
+
+int AutoIsnetSize(int width, int height) {
+  constexpr int kStep = segment::Segmenter::kSizeMultiple, kMin = 192, kMax = 320;
+  const int wanted = (3 * std::max(width, height) + 1) / 2;
+  return std::clamp((wanted + kStep - 1) / kStep * kStep, kMin, kMax);
 }
 
 const char* SegmenterName(SegmenterKind kind) {
@@ -67,7 +75,8 @@ core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
   if (fg.from_alpha) return ObjectImage(std::move(photo), std::move(fg), "alpha");
   if (o.segmenter == SegmenterKind::kIsnet) {
     IMG2CAD_CHECK(o.isnet != nullptr) << "kIsnet needs a segmenter";
-    auto prob = o.isnet->Mask(photo, o.isnet_size);
+    const int size = o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(photo.width, photo.height);
+    auto prob = o.isnet->Mask(photo, size);
     if (!prob.ok()) return prob.status().WithFile(source);
     image::Foreground isnet_fg =
         image::ForegroundFromMask(segment::Binarise(*prob), photo.width, photo.height);

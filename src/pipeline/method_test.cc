@@ -71,6 +71,14 @@ TEST(FindObjectTest, ATinyIsnetMaskHandsOverToALargerBorderMask) {
   EXPECT_FALSE(IsnetMaskIsAMiss(nothing, object));
 }
 
+TEST(FindObjectTest, AutoIsnetSizeUpsamplesAtMostOneAndAHalfTimes) {
+  EXPECT_EQ(AutoIsnetSize(128, 128), 192);  // our renders
+  EXPECT_EQ(AutoIsnetSize(64, 40), 192);    // never below 192
+  EXPECT_EQ(AutoIsnetSize(120, 156), 256);  // 234 rounded up
+  EXPECT_EQ(AutoIsnetSize(256, 171), 320);  // 384, capped
+  EXPECT_EQ(AutoIsnetSize(4000, 3000), 320);
+}
+
 TEST(FindObjectTest, AGivenMaskWinsAndNoneTakesTheWholePhoto) {
   image::Image mask(120, 80, 1, 0);  // the photo's size need not match: it is resized
   for (int y = 10; y < 30; ++y)

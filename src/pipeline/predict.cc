@@ -352,6 +352,13 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["method"] = method.name();
   summary["program_version"] = core::kVersion;
   summary["segmenter"] = SegmenterName(o.find.segmenter);
+  if (o.find.segmenter == SegmenterKind::kIsnet) {
+    if (o.find.isnet_size > 0) {
+      summary["segmenter_size"] = o.find.isnet_size;
+    } else {
+      summary["segmenter_size"] = "auto";
+    }
+  }
   summary["backdrop"] = o.find.plain_backdrop ? "plain" : "photo";
   summary["detector"] = o.detector != nullptr;
   if (o.detector) summary["out_of_scope_score"] = o.out_of_scope_score;

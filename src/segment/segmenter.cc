@@ -29,7 +29,7 @@ image::Image Binarise(const image::Image& prob) {
     const double between = w0 * w1 * (m0 - m1) * (m0 - m1);
     if (between > best) best = between, threshold = t + 1;
   }
-  threshold = std::clamp(threshold, 40, 128);
+  threshold = std::clamp(threshold, kBinariseMinThreshold, 128);
   image::Image out(prob.width, prob.height, 1, 0);
   for (size_t i = 0; i < prob.pixels.size(); ++i)
     out.pixels[i] = prob.pixels[i] >= threshold ? 255 : 0;

@@ -59,6 +59,17 @@ TEST(SegmenterTest, BinariseFindsAFaintObject) {
   EXPECT_EQ(b.at(50, 50, 0), 255);
   EXPECT_EQ(b.at(10, 10, 0), 0);
   EXPECT_EQ(Binarise(image::Image(10, 10, 1, 20)).at(5, 5, 0), 0);  // flat: nothing
+  // A faint object over a background near 0, as ISNet gives for small renders, is still found;
+  // sensor-level noise under the floor is not.
+  image::Image faint(100, 100, 1, 1);
+  for (int y = 30; y < 70; ++y)
+    for (int x = 30; x < 70; ++x) faint.at(x, y, 0) = 20;
+  EXPECT_EQ(Binarise(faint).at(50, 50, 0), 255);
+  EXPECT_EQ(Binarise(faint).at(10, 10, 0), 0);
+  image::Image noise(100, 100, 1, 0);
+  for (int y = 30; y < 70; ++y)
+    for (int x = 30; x < 70; ++x) noise.at(x, y, 0) = kBinariseMinThreshold - 2;
+  EXPECT_EQ(Binarise(noise).at(50, 50, 0), 0);
 }
 
 TEST(SegmenterTest, RefusesEmptyImagesAndBadSizes) {
