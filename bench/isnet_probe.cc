@@ -1,8 +1,9 @@
 // Issue 10's first lever, measured before it is built in: ISNet's encoder (trained on real
 // photos) as a frozen image descriptor. For each listed image this finds the object as `predict`
-// does (a given mask, else ISNet at 320²), crops it as the methods see it, and writes the
-// encoder's stage means (segment::Segmenter::EncoderFeatures) for scripts/isnet_probe.py, which
-// fits a linear category probe on renders and scores it on real photos.
+// does (a given mask, else ISNet at `predict`'s automatic input side), crops it as the methods see
+// it, and writes the encoder's stage means (segment::Segmenter::EncoderFeatures) for
+// scripts/isnet_probe.py, which fits a linear category probe on renders and scores it on real
+// photos.
 //
 //   img2cad_isnet_probe LIST OUT.tsv [CROP_SIZE=192]
 //
