@@ -199,6 +199,10 @@ TEST_F(CliTest, MissingFileAndUsageErrors) {
   const CliResult size = Exec("predict x.png -o y --segmenter-size 160");
   EXPECT_EQ(size.code, 2);
   EXPECT_NE(size.err.find("multiple of 64"), std::string::npos) << size.err;
+  const CliResult word = Exec("predict x.png -o y --segmenter-size big");
+  EXPECT_EQ(word.code, 2);
+  EXPECT_NE(word.err.find("must be auto or a number of pixels"), std::string::npos) << word.err;
+  EXPECT_EQ(Exec("predict x.png -o y --segmenter-size 2048").code, 2);
 }
 
 TEST_F(CliTest, HelpAndVersion) {

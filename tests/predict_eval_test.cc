@@ -434,6 +434,7 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
       nlohmann::json::parse(ReadFile((dir_ / "seg_missing" / "summary.json").string()).value());
   EXPECT_NE(err.find("warning: the COCO detector is not available"), std::string::npos) << err;
   EXPECT_EQ(summary["segmenter"], "border");
+  EXPECT_FALSE(summary.contains("segmenter_size"));  // only ISNet has an input side
   EXPECT_EQ(summary["warnings"].size(), 2u);
   EXPECT_EQ(summary["detector"], false);
   EXPECT_FALSE(summary["results"][0].contains("detector"));
@@ -461,6 +462,25 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   summary = nlohmann::json::parse(ReadFile((dir_ / "seg_none" / "summary.json").string()).value());
   EXPECT_EQ(summary["results"][0]["mask"], "none");
   EXPECT_EQ(summary["detector"], false);
+  // With ISNet, summary.json records the input side: auto by default, or the one given.
+  if (fs::exists(std::string(IMG2CAD_SOURCE_DIR) + "/models/segmenter/isnet.onnx")) {
+    for (const std::string size : {"auto", "256"}) {
+      const fs::path out = dir_ / ("seg_" + size);
+      ASSERT_EQ(RunCli("predict --method retrieval " + photo + " --index " + Index() +
+                           " --segmenter isnet --segmenter-size " + size + " --detector off -o " +
+                           out.string(),
+                       &err),
+                0)
+          << err;
+      summary = nlohmann::json::parse(ReadFile((out / "summary.json").string()).value());
+      EXPECT_EQ(summary["results"][0]["mask"], "isnet");
+      if (size == "auto") {
+        EXPECT_EQ(summary["segmenter_size"], "auto");
+      } else {
+        EXPECT_EQ(summary["segmenter_size"], 256);
+      }
+    }
+  }
   EXPECT_EQ(RunCli("predict " + photo + " --segmenter magic -o " + (dir_ / "o4").string()), 2);
   EXPECT_EQ(RunCli("predict " + photo + " " + photo + " --mask " + photo + " -o " +
                    (dir_ / "o5").string()),
