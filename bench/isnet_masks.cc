@@ -13,8 +13,8 @@
 #include <fstream>
 #include <string>
 
-#include "core/model_locator.h"
 #include "image/image.h"
+#include "isnet_tool.h"
 #include "segment/segmenter.h"
 
 int main(int argc, char** argv) {
@@ -23,26 +23,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s LIST OUTDIR [SIZE=320]\n", argv[0]);
     return 1;
   }
-  const int size = argc == 4 ? std::atoi(argv[3]) : 320;
-  if (size < 64 || size % segment::Segmenter::kSizeMultiple) {
-    std::fprintf(stderr, "SIZE must be a multiple of %d\n", segment::Segmenter::kSizeMultiple);
-    return 1;
-  }
+  const std::optional<int> size = bench::SideArgument(argc, argv, 3, 320, "SIZE");
+  if (!size) return 1;
   std::ifstream list(argv[1]);
   if (!list) {
     std::fprintf(stderr, "%s: cannot read the list\n", argv[1]);
     return 1;
   }
-  auto path = core::FindModelFile("segmenter", "isnet.onnx");
-  if (!path.ok()) {
-    std::fprintf(stderr, "%s\n", path.status().ToString().c_str());
-    return 1;
-  }
-  auto isnet = segment::Segmenter::Load(*path);
-  if (!isnet.ok()) {
-    std::fprintf(stderr, "%s\n", isnet.status().ToString().c_str());
-    return 1;
-  }
+  const std::optional<segment::Segmenter> isnet = bench::LoadIsnet();
+  if (!isnet) return 1;
   std::filesystem::create_directories(argv[2]);
   int failed = 0, written = 0;
   std::string line;
@@ -53,7 +42,7 @@ int main(int argc, char** argv) {
     core::Status status;
     auto photo = image::ReadImage(line);
     if (!photo.ok()) status = photo.status();
-    auto mask = photo.ok() ? isnet->Mask(*photo, size) : core::Result<image::Image>(status);
+    auto mask = photo.ok() ? isnet->Mask(*photo, *size) : core::Result<image::Image>(status);
     if (photo.ok() && !mask.ok()) status = mask.status();
     if (mask.ok()) status = image::WritePng(out, *mask);
     if (!status.ok()) {

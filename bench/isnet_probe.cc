@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "core/file_io.h"
-#include "core/model_locator.h"
 #include "image/image.h"
+#include "isnet_tool.h"
 #include "pipeline/find_object.h"
 #include "segment/segmenter.h"
 
@@ -46,11 +46,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s LIST OUT.tsv [CROP_SIZE=192]\n", argv[0]);
     return 1;
   }
-  const int crop_size = argc == 4 ? std::atoi(argv[3]) : 192;
-  if (crop_size < 64 || crop_size % segment::Segmenter::kSizeMultiple) {
-    std::fprintf(stderr, "CROP_SIZE must be a multiple of %d\n", segment::Segmenter::kSizeMultiple);
-    return 1;
-  }
+  const std::optional<int> crop_size = bench::SideArgument(argc, argv, 3, 192, "CROP_SIZE");
+  if (!crop_size) return 1;
   std::ifstream list(argv[1]);
   if (!list) {
     std::fprintf(stderr, "%s: cannot read the list\n", argv[1]);
@@ -67,16 +64,8 @@ int main(int argc, char** argv) {
     }
     rows.push_back({f[0], f[1], f.size() == 3 ? f[2] : ""});
   }
-  auto path = core::FindModelFile("segmenter", "isnet.onnx");
-  if (!path.ok()) {
-    std::fprintf(stderr, "%s\n", path.status().ToString().c_str());
-    return 1;
-  }
-  auto isnet = segment::Segmenter::Load(*path);
-  if (!isnet.ok()) {
-    std::fprintf(stderr, "%s\n", isnet.status().ToString().c_str());
-    return 1;
-  }
+  const std::optional<segment::Segmenter> isnet = bench::LoadIsnet();
+  if (!isnet) return 1;
   std::ostringstream out;
   int failed = 0;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -93,7 +82,7 @@ int main(int argc, char** argv) {
       }
       IMG2CAD_ASSIGN_OR_RETURN(pipeline::ObjectImage object,
                                pipeline::FindObject(std::move(photo), row.image, o));
-      return pipeline::CropFeatures(object, *isnet, crop_size);
+      return pipeline::CropFeatures(object, *isnet, *crop_size);
     }();
     if (!features.ok()) {
       std::fprintf(stderr, "%s: %s\n", row.image.c_str(), features.status().ToString().c_str());
