@@ -102,6 +102,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   render_cmd->add_flag("--clean", render_args.request.clean,
                        "neutral studio scene: no clutter, noise or random materials");
+  render_cmd
+      ->add_option("--shelf-contents", render_args.request.shelf_contents,
+                   "chance (0-1) of books and boxes on the shelves of a randomised scene")
+      ->check(CLI::Range(0.0, 1.0));
   render_cmd->add_flag("--maps", render_args.maps,
                        "also write IMG.mask.png, IMG.depth.png and IMG.parts.png");
   render_cmd->footer(kExitCodesHelp);
@@ -129,6 +133,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(8, 4096));
   threads_option(synth_cmd);
   synth_cmd->add_flag("--maps", synth_options.maps, "also write mask, depth and part-id maps");
+  synth_cmd
+      ->add_option("--shelf-contents", synth_options.shelf_contents,
+                   "share (0-1) of renders with books and boxes on the shelves (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
   synth_cmd->footer(
       "Writes DIR/manifest.jsonl, DIR/programs/ID.json and DIR/images/ID.png. The same arguments\n"
       "give identical files; rerunning over an existing DIR makes only the missing samples.\n" +

@@ -20,6 +20,11 @@ core::Result<render::Frame> RenderModel(const cad::Model& model, const RenderReq
   } else {
     core::Rng rng(request.seed);
     scene = render::RandomScene(rng, bounds, labels, request.size);
+    core::Rng contents(core::MixSeed(request.seed, 0xb00c5));
+    if (request.shelf_contents > 0 && contents.Bernoulli(request.shelf_contents)) {
+      auto boxes = render::ShelfContents(contents, mesh, labels);
+      scene.environment.clutter.insert(scene.environment.clutter.end(), boxes.begin(), boxes.end());
+    }
   }
   if (!request.clean && (request.azimuth_deg || request.elevation_deg)) {
     // Keep the drawn framing but move the camera to the requested view.

@@ -17,6 +17,10 @@ struct RenderRequest {
   bool clean = false;                   // neutral studio scene instead of a randomised one
   std::optional<double> azimuth_deg;    // overrides the drawn (or default 30) view
   std::optional<double> elevation_deg;  // overrides the drawn (or default 20) view
+  // Share (0-1) of randomised renders whose shelves are filled with books and boxes
+  // (render::ShelfContents). Drawn from a stream of its own, so the rest of the scene is the same
+  // with or without them.
+  double shelf_contents = 0;
 };
 
 // The labels of a program's parts, in part order.

@@ -58,6 +58,7 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
   if (!model.ok()) return fail(model.status());
   RenderRequest req;
   req.size = o.image_size;
+  req.shelf_contents = o.shelf_contents;
   // The scene's stream depends on the category too, so chair k and table k look unrelated.
   req.seed = core::MixSeed(core::MixSeed(seed, 0x5eed), CategoryStream(o.category));
   render::Scene scene;
@@ -162,6 +163,10 @@ core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o,
   if (o.count < 0) return Status(StatusCode::kInvalidArgument, "count must be >= 0", "--count");
   if (o.image_size < 8 || o.image_size > 4096) {
     return Status(StatusCode::kInvalidArgument, "image size must be 8..4096", "--image-size");
+  }
+  if (!(o.shelf_contents >= 0 && o.shelf_contents <= 1)) {
+    return Status(StatusCode::kInvalidArgument, "shelf contents share must be in 0..1",
+                  "--shelf-contents");
   }
   for (const char* sub : {"programs", "images"}) {
     std::error_code ec;

@@ -33,6 +33,7 @@ struct SynthOptions {
   int image_size = 128;
   int threads = 2;  // at most this many workers, within the process budget (core/parallel.h)
   bool maps = false;
+  double shelf_contents = 0;  // RenderRequest::shelf_contents
 };
 
 struct SynthReport {

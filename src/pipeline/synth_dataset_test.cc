@@ -114,10 +114,32 @@ TEST_F(DatasetTest, ImagesAreNeverBlankAndShowTheObject) {
   }
 }
 
+TEST_F(DatasetTest, ShelfContentsChangeOnlyThePicturesOfShelves) {
+  // The same samples with and without books: programs and camera records are identical, and at
+  // least one storage picture differs (most of these seeds have shelves, doors or not).
+  SynthOptions plain = Options("plain", 6, 2), books = Options("books", 6, 2);
+  books.shelf_contents = 1;
+  ASSERT_TRUE(WriteSynthDataset(plain).ok());
+  ASSERT_TRUE(WriteSynthDataset(books).ok());
+  const auto fp = Files(dir_ / "plain"), fb = Files(dir_ / "books");
+  ASSERT_EQ(fp.size(), fb.size());
+  int differing = 0;
+  for (const auto& [rel, bytes] : fp) {
+    if (rel.rfind("images/", 0) == 0)
+      differing += fb.at(rel) != bytes;
+    else
+      EXPECT_EQ(fb.at(rel), bytes) << rel;
+  }
+  EXPECT_GT(differing, 0);
+}
+
 TEST_F(DatasetTest, BadOptions) {
   SynthOptions o = Options("x", 1, 1);
   o.category = "sofa";
   EXPECT_EQ(WriteSynthDataset(o).status().code(), core::StatusCode::kInvalidArgument);
+  SynthOptions share = Options("y", 1, 1);
+  share.shelf_contents = 1.5;
+  EXPECT_EQ(WriteSynthDataset(share).status().code(), core::StatusCode::kInvalidArgument);
   fs::create_directories(dir_);
   std::ofstream(dir_ / "file") << "x";
   SynthOptions f = Options("file", 1, 1);

@@ -118,6 +118,16 @@ class Renderer {
 Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
                   const std::vector<std::string>& part_labels, int size);
 
+// Books, stacks of books, binders and storage boxes on the shelves of a storage piece, as real
+// bookcases are photographed: boxes for Environment::clutter (so drawn and shadowed, but, like all
+// clutter, absent from every map). Every part labelled `shelf` or `bottom` is a compartment floor,
+// split by the `divider` parts standing on it; each compartment's ceiling is the nearest `shelf`,
+// `bottom` or `top` above its middle, and most compartments get a run of contents from one end.
+// Contents behind doors or drawers are drawn too and simply not seen. Empty when the mesh has no
+// such parts. `part_labels[i]` is the label of part i; at most 400 boxes.
+std::vector<ClutterBox> ShelfContents(core::Rng& rng, const geom::Mesh& mesh,
+                                      const std::vector<std::string>& part_labels);
+
 // A clean, neutral scene for previews: fixed studio light, grey gradient, soft floor, no
 // clutter or noise, wood and paint tones by label.
 Scene PreviewScene(const geom::Box3& bounds, const std::vector<std::string>& part_labels,

@@ -125,6 +125,77 @@ TEST(RendererTest, RandomScenesAreDeterministicAndNeverBlank) {
   }
 }
 
+// An open bookcase 800 wide, 300 deep, 1000 high: sides, bottom, top, one shelf at z 500 and a
+// divider at x 0 that splits both compartment rows.
+geom::Mesh Bookcase(std::vector<std::string>* labels) {
+  geom::Mesh m;
+  auto add = [&](const char* label, float x0, float y0, float z0, float x1, float y1, float z1) {
+    m.Append(Box(x0, y0, z0, x1, y1, z1, static_cast<int>(labels->size())));
+    labels->push_back(label);
+  };
+  add("side", -400, -150, 0, -380, 150, 980);
+  add("side", 380, -150, 0, 400, 150, 980);
+  add("bottom", -380, -150, 0, 380, 150, 20);
+  add("top", -400, -150, 980, 400, 150, 1000);
+  add("shelf", -380, -130, 500, 380, 142, 518);
+  add("divider", -10, -150, 20, 10, 142, 980);
+  return m;
+}
+
+TEST(ShelfContentsTest, BooksStandInsideTheCompartments) {
+  std::vector<std::string> labels;
+  const geom::Mesh bookcase = Bookcase(&labels);
+  int total = 0;
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    core::Rng rng(seed);
+    const auto boxes = ShelfContents(rng, bookcase, labels);
+    EXPECT_LE(boxes.size(), 400u);
+    total += static_cast<int>(boxes.size());
+    for (const ClutterBox& b : boxes) {
+      SCOPED_TRACE("seed " + std::to_string(seed));
+      for (int k = 0; k < 3; ++k) EXPECT_LT(b.min[k], b.max[k]);
+      // Inside the carcass, never through the divider, and under the ceiling of its row.
+      EXPECT_GE(b.min[0], -380 - 1e-6);
+      EXPECT_LE(b.max[0], 380 + 1e-6);
+      EXPECT_TRUE(b.max[0] <= -10 + 1e-6 || b.min[0] >= 10 - 1e-6);
+      EXPECT_GE(b.min[1], -150 - 1e-6);
+      EXPECT_LE(b.max[1], 150 + 1e-6);
+      const bool lower = b.min[2] < 500;
+      EXPECT_GE(b.min[2], lower ? 20 - 1e-6 : 518 - 1e-6);
+      EXPECT_LE(b.max[2], lower ? 500 + 1e-6 : 980 + 1e-6);
+    }
+  }
+  EXPECT_GT(total, 30 * 10);  // most compartments are filled
+  // The same seed gives the same contents.
+  core::Rng a(7), b(7);
+  const auto ca = ShelfContents(a, bookcase, labels), cb = ShelfContents(b, bookcase, labels);
+  ASSERT_EQ(ca.size(), cb.size());
+  for (size_t i = 0; i < ca.size(); ++i) EXPECT_EQ(ca[i].min, cb[i].min);
+}
+
+TEST(ShelfContentsTest, NothingWithoutShelvesAndNeverInTheMaps) {
+  core::Rng rng(1);
+  EXPECT_TRUE(ShelfContents(rng, Box(-200, -200, 0, 200, 200, 700, 0), {"seat"}).empty());
+  // Books drawn in the open compartments change the picture, not the masks or part ids.
+  std::vector<std::string> labels;
+  const geom::Mesh bookcase = Bookcase(&labels);
+  Scene s = PreviewScene(geom::Bounds(bookcase), labels, 0, 10, 96);
+  Renderer r;
+  auto empty = r.Render(bookcase, s);
+  core::Rng books(3);
+  s.environment.clutter = ShelfContents(books, bookcase, labels);
+  ASSERT_FALSE(s.environment.clutter.empty());
+  auto full = r.Render(bookcase, s);
+  ASSERT_TRUE(empty.ok() && full.ok());
+  EXPECT_NE(empty->rgb.pixels, full->rgb.pixels);
+  int hidden = 0;  // object pixels that the books cover drop out of the mask, as all clutter does
+  for (size_t i = 0; i < empty->mask.pixels.size(); ++i) {
+    if (full->mask.pixels[i] == 255) EXPECT_EQ(empty->mask.pixels[i], 255);
+    hidden += empty->mask.pixels[i] == 255 && full->mask.pixels[i] == 0;
+  }
+  EXPECT_GT(hidden, 0);
+}
+
 TEST(RendererTest, BadInputs) {
   Renderer r;
   geom::Mesh empty;

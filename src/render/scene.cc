@@ -13,36 +13,12 @@ using namespace internal;  // NOLINT
 
 namespace {
 
-Rgb Lin(double r, double g, double b) {
-  return {FromSrgb(static_cast<float>(r)), FromSrgb(static_cast<float>(g)),
-          FromSrgb(static_cast<float>(b))};
-}
-
 Rgb Jitter(core::Rng& rng, const Rgb& c, double amount) {
   const double s = 1 + rng.Uniform(-amount, amount);
   return {
       static_cast<float>(std::clamp(c[0] * s * (1 + rng.Uniform(-amount, amount) / 2), 0.0, 1.0)),
       static_cast<float>(std::clamp(c[1] * s * (1 + rng.Uniform(-amount, amount) / 2), 0.0, 1.0)),
       static_cast<float>(std::clamp(c[2] * s * (1 + rng.Uniform(-amount, amount) / 2), 0.0, 1.0))};
-}
-
-Rgb Hsv(double h, double s, double v) {
-  const double c = v * s, hp = std::fmod(h, 360) / 60, x = c * (1 - std::abs(std::fmod(hp, 2) - 1));
-  double r = 0, g = 0, b = 0;
-  if (hp < 1)
-    r = c, g = x;
-  else if (hp < 2)
-    r = x, g = c;
-  else if (hp < 3)
-    g = c, b = x;
-  else if (hp < 4)
-    g = x, b = c;
-  else if (hp < 5)
-    r = x, b = c;
-  else
-    r = c, b = x;
-  const double m = v - c;
-  return Lin(r + m, g + m, b + m);
 }
 
 Material Wood(core::Rng& rng) {

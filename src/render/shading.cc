@@ -4,6 +4,30 @@
 
 namespace img2cad::render::internal {
 
+Rgb Lin(double r, double g, double b) {
+  return {FromSrgb(static_cast<float>(r)), FromSrgb(static_cast<float>(g)),
+          FromSrgb(static_cast<float>(b))};
+}
+
+Rgb Hsv(double h, double s, double v) {
+  const double c = v * s, hp = std::fmod(h, 360) / 60, x = c * (1 - std::abs(std::fmod(hp, 2) - 1));
+  double r = 0, g = 0, b = 0;
+  if (hp < 1)
+    r = c, g = x;
+  else if (hp < 2)
+    r = x, g = c;
+  else if (hp < 3)
+    g = c, b = x;
+  else if (hp < 4)
+    g = x, b = c;
+  else if (hp < 5)
+    r = x, b = c;
+  else
+    r = c, b = x;
+  const double m = v - c;
+  return Lin(r + m, g + m, b + m);
+}
+
 double ValueNoise(const Vec3d& p, uint32_t seed) {
   const double fx = std::floor(p[0]), fy = std::floor(p[1]), fz = std::floor(p[2]);
   const auto x = static_cast<int64_t>(fx), y = static_cast<int64_t>(fy),

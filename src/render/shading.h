@@ -63,6 +63,11 @@ inline float FromSrgb(float s) {
   return s <= 0.04045f ? s / 12.92f : std::pow((s + 0.055f) / 1.055f, 2.4f);
 }
 
+// Linear RGB of a colour given in sRGB (0..1), as a person picks it.
+Rgb Lin(double r, double g, double b);
+// Linear RGB of an sRGB colour given as hue (degrees), saturation and value (0..1).
+Rgb Hsv(double h, double s, double v);
+
 }  // namespace img2cad::render::internal
 
 namespace img2cad::render::internal {
