@@ -359,6 +359,12 @@ int main(int argc, char** argv) {
                     "smaller render, a distant object in a photo)")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option(
+           "--tight", o.augment.tight,
+           "share (0-1) of training crops from a picture that ends inside the object on "
+           "one to three sides, padded as predict pads a photo cut tight around the object")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--limit", o.train_limit,
                     "use at most this many training samples: an even share of each category, "
                     "the first in manifest order (smaller runs, overfit checks)");

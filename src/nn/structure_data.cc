@@ -135,6 +135,47 @@ core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
   return sets;
 }
 
+namespace {
+
+// The crop of a picture that ends inside the object's box: the window keeps the box's sides but
+// one to three of them move in, and the object's box is clipped to it.
+image::Crop TightCrop(const image::Image& photo, const image::Foreground& fg, int size,
+                      double margin, core::Rng& rng) {
+  if (fg.mask.width != photo.width || fg.mask.height != photo.height)
+    return image::CropToObject(photo, fg, size, margin);
+  const int bw = fg.x1 - fg.x0, bh = fg.y1 - fg.y0, side = std::max(bw, bh);
+  int win[4] = {0, 0, photo.width, photo.height};  // x0, y0, x1, y1
+  const int box[4] = {fg.x0, fg.y0, fg.x1, fg.y1};
+  const int sides = rng.UniformInt(1, 3), first = rng.UniformInt(0, 3);
+  for (int k = 0; k < sides; ++k) {
+    const int e = (first + k) % 4;
+    const int in = static_cast<int>(std::lround(rng.Uniform(0.02, 0.12) * side));
+    win[e] = e < 2 ? box[e] + in : box[e] - in;
+  }
+  win[0] = std::clamp(win[0], 0, photo.width - 1);
+  win[1] = std::clamp(win[1], 0, photo.height - 1);
+  win[2] = std::clamp(win[2], win[0] + 1, photo.width);
+  win[3] = std::clamp(win[3], win[1] + 1, photo.height);
+  const int w = win[2] - win[0], h = win[3] - win[1];
+  image::Image cut(w, h, photo.channels);
+  image::Foreground f;
+  f.mask = image::Image(w, h, 1, 0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      for (int c = 0; c < photo.channels; ++c)
+        cut.at(x, y, c) = photo.at(x + win[0], y + win[1], c);
+      f.mask.at(x, y, 0) = fg.mask.at(x + win[0], y + win[1], 0);
+    }
+  f.x0 = std::clamp(fg.x0 - win[0], 0, w - 1);
+  f.y0 = std::clamp(fg.y0 - win[1], 0, h - 1);
+  f.x1 = std::clamp(fg.x1 - win[0], f.x0 + 1, w);
+  f.y1 = std::clamp(fg.y1 - win[1], f.y0 + 1, h);
+  f.found = true;
+  return image::CropToObject(cut, f, size, margin);
+}
+
+}  // namespace
+
 image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
                         const CropAugmentation& augment) {
   if (rng == nullptr) return image::CropToObject(s.photo, s.foreground, size).rgb;
@@ -155,7 +196,9 @@ image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
   const int cut = augment.low_res > 0 && rng->Bernoulli(augment.low_res)
                       ? static_cast<int>(std::lround(size * rng->Uniform(0.45, 0.9)))
                       : size;
-  image::Crop crop = image::CropToObject(s.photo, fg, cut, margin);
+  image::Crop crop = augment.tight > 0 && rng->Bernoulli(augment.tight)
+                         ? TightCrop(s.photo, fg, cut, margin, *rng)
+                         : image::CropToObject(s.photo, fg, cut, margin);
   if (cut != size)
     crop = {EnlargeByRepetition(crop.rgb, size), EnlargeByRepetition(crop.mask, size)};
   // A photo's crop shows the room around the object; the render's backdrop is plain. The mask

@@ -77,6 +77,11 @@ struct CropAugmentation {
   // by pixel repetition, which is what `predict` makes of an object that covers fewer pixels
   // than the network reads (a smaller render, a distant object in a photo).
   double low_res = 0;
+  // Share (0-1) of crops from a photo cut tight around the object: the picture ends inside the
+  // object's box on one to three sides (2-12% of the box's side in), and the crop is then made as
+  // `predict` makes it, padded with the border colour beyond the picture. Real photos of large
+  // furniture (bookcases, wardrobes) are often framed like that.
+  double tight = 0;
 };
 
 // The network's input for a sample: the object crop at `size` x `size`. Without `rng` it is

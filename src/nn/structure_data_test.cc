@@ -137,5 +137,49 @@ TEST(StructureDataTest, LowResolutionCropsRepeatPixelsAndOnlyWhenAsked) {
   EXPECT_LT(plain, 16 * 3);
 }
 
+// The smallest standard deviation (per channel, averaged) of the four outermost rows and columns
+// of a crop.
+double FlattestEdge(const image::Image& img) {
+  double best = 1e9;
+  for (int e = 0; e < 4; ++e) {
+    double spread = 0;
+    for (int c = 0; c < 3; ++c) {
+      double sum = 0, sq = 0;
+      for (int i = 0; i < img.width; ++i) {
+        const int x = e == 0 ? 0 : (e == 1 ? img.width - 1 : i);
+        const int y = e < 2 ? i : (e == 2 ? 0 : img.height - 1);
+        sum += img.at(x, y, c);
+        sq += img.at(x, y, c) * img.at(x, y, c);
+      }
+      const double mean = sum / img.width;
+      spread += std::sqrt(std::max(0.0, sq / img.width - mean * mean)) / 3;
+    }
+    best = std::min(best, spread);
+  }
+  return best;
+}
+
+TEST(StructureDataTest, TightCropsArePaddedWhereThePictureEndsAndOnlyWhenAsked) {
+  StructureSample s;
+  s.photo = image::Image(128, 128, 3);
+  core::Rng fill(9);  // black and white dots: far from flat even after the jitter's blur
+  for (auto& p : s.photo.pixels) p = fill.Bernoulli(0.5) ? 255 : 0;
+  s.foreground = image::ForegroundFromMask(image::Image(128, 128, 1, 255), 128, 128);
+  s.foreground.x0 = s.foreground.y0 = 24;
+  s.foreground.x1 = s.foreground.y1 = 104;
+  for (uint64_t seed = 0; seed < 16; ++seed) {
+    core::Rng a(seed), b(seed), c(seed);
+    const image::Image p = SampleCrop(s, 64, &a);
+    const image::Image t = SampleCrop(s, 64, &b, {.tight = 1});
+    const image::Image n = SampleCrop(s, 64, &c, {.tight = 0});
+    ASSERT_EQ(t.width, 64);
+    EXPECT_EQ(n.pixels, p.pixels) << "an option that is off must not change the crops";
+    // An ordinary crop of this box stays inside the random picture; a tight one reaches past a
+    // cut side into the flat padding.
+    EXPECT_GT(FlattestEdge(p), 25) << seed;
+    EXPECT_LT(FlattestEdge(t), 10) << seed;
+  }
+}
+
 }  // namespace
 }  // namespace img2cad::nn

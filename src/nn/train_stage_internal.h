@@ -51,7 +51,8 @@ core::Result<StageRun> TrainStage(
                       {"val_samples", sets.val.size()},
                       {"object_masks", o.masks == ObjectMasks::kRendered ? "rendered" : "found"},
                       {"clutter_backdrops", o.augment.clutter},
-                      {"low_res_crops", o.augment.low_res}};
+                      {"low_res_crops", o.augment.low_res},
+                      {"tight_crops", o.augment.tight}};
   run.card["training"] = {{"steps", o.steps},
                           {"batch", o.batch},
                           {"learning_rate", o.learning_rate},
