@@ -466,9 +466,10 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
   if (fs::exists(std::string(IMG2CAD_SOURCE_DIR) + "/models/segmenter/isnet.onnx")) {
     for (const std::string size : {"auto", "256"}) {
       const fs::path out = dir_ / ("seg_" + size);
+      const std::string retry = size == "auto" ? "" : " --segmenter-retry pad";
       ASSERT_EQ(RunCli("predict --method retrieval " + photo + " --index " + Index() +
-                           " --segmenter isnet --segmenter-size " + size + " --detector off -o " +
-                           out.string(),
+                           " --segmenter isnet --segmenter-size " + size + retry +
+                           " --detector off -o " + out.string(),
                        &err),
                 0)
           << err;
@@ -476,12 +477,16 @@ TEST_F(PredictEvalTest, SegmenterChoicesAndAMissingModelFallBackOnce) {
       EXPECT_EQ(summary["results"][0]["mask"], "isnet");
       if (size == "auto") {
         EXPECT_EQ(summary["segmenter_size"], "auto");
+        EXPECT_EQ(summary["segmenter_retry"], "off");
       } else {
         EXPECT_EQ(summary["segmenter_size"], 256);
+        EXPECT_EQ(summary["segmenter_retry"], "pad");
       }
     }
   }
   EXPECT_EQ(RunCli("predict " + photo + " --segmenter magic -o " + (dir_ / "o4").string()), 2);
+  EXPECT_EQ(RunCli("predict " + photo + " --segmenter-retry twice -o " + (dir_ / "o4").string()),
+            2);
   EXPECT_EQ(RunCli("predict " + photo + " " + photo + " --mask " + photo + " -o " +
                    (dir_ / "o5").string()),
             2);  // --mask needs exactly one image

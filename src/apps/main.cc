@@ -164,6 +164,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"border", "isnet", "none"}));
   predict_cmd
       ->add_option_function<std::string>(
+          "--segmenter-retry",
+          [&](const std::string& v) { predict_args.options.find.isnet_pad_retry = v == "pad"; },
+          "pad: when ISNet's mask is faint, segment the photo again with its edges extended by "
+          "20% on every side and keep the mask ISNet is surer of (photos cut tight around the "
+          "object); off: one pass")
+      ->default_str("off")
+      ->check(CLI::IsMember({"off", "pad"}));
+  predict_cmd
+      ->add_option_function<std::string>(
           "--segmenter-size",
           [&](const std::string& v) {
             predict_args.options.find.isnet_size = v == "auto" ? 0 : std::stoi(v);

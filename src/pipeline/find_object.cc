@@ -1,6 +1,8 @@
 #include "pipeline/find_object.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 
 #include "core/check.h"
 #include "image/clutter.h"
@@ -43,7 +45,38 @@ bool IsnetMaskIsAMiss(const image::Foreground& isnet, const image::Foreground& b
   return isnet.area_share < kIsnetMinArea && border.area_share > isnet.area_share;
 }
 
+double MeanInMask(const image::Image& probability, const image::Image& mask) {
+  IMG2CAD_CHECK_EQ(probability.pixels.size(), mask.pixels.size());
+  double sum = 0;
+  size_t n = 0;
+  for (size_t i = 0; i < mask.pixels.size(); ++i)
+    if (mask.pixels[i] > 127) sum += probability.pixels[i], ++n;
+  return n ? sum / n / 255 : 0;
+}
+
 namespace {
+
+// `img` with `dx` columns and `dy` rows added on each side, repeating the edge pixels.
+image::Image PadEdges(const image::Image& img, int dx, int dy) {
+  image::Image out(img.width + 2 * dx, img.height + 2 * dy, img.channels);
+  for (int y = 0; y < out.height; ++y) {
+    const int sy = std::clamp(y - dy, 0, img.height - 1);
+    for (int x = 0; x < out.width; ++x) {
+      const int sx = std::clamp(x - dx, 0, img.width - 1);
+      for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(sx, sy, c);
+    }
+  }
+  return out;
+}
+
+// The width x height window of `img` at (x0, y0).
+image::Image Window(const image::Image& img, int x0, int y0, int width, int height) {
+  image::Image out(width, height, img.channels);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(x + x0, y + y0, c);
+  return out;
+}
 
 // The found object with the rest of the photo painted kPlainBackdrop grey. The mask edge is
 // softened by a pixel so the object does not get a cut-out outline.
@@ -53,7 +86,9 @@ ObjectImage OnPlainBackdrop(ObjectImage object) {
   const image::Image back(rgb.width, rgb.height, 3, kPlainBackdrop);
   image::Image painted =
       image::CompositeOver(rgb, image::GaussianBlur(object.foreground().mask, 1.0), back);
-  return ObjectImage(std::move(painted), object.foreground(), object.mask_source());
+  ObjectImage out(std::move(painted), object.foreground(), object.mask_source());
+  out.set_isnet_padded(object.isnet_padded());
+  return out;
 }
 
 core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
@@ -75,14 +110,15 @@ core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
   if (fg.from_alpha) return ObjectImage(std::move(photo), std::move(fg), "alpha");
   if (o.segmenter == SegmenterKind::kIsnet) {
     IMG2CAD_CHECK(o.isnet != nullptr) << "kIsnet needs a segmenter";
-    const int size = o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(photo.width, photo.height);
-    auto prob = o.isnet->Mask(photo, size);
-    if (!prob.ok()) return prob.status().WithFile(source);
+    auto map = SegmentWithIsnet(photo, o);
+    if (!map.ok()) return map.status().WithFile(source);
     image::Foreground isnet_fg =
-        image::ForegroundFromMask(segment::Binarise(*prob), photo.width, photo.height);
+        image::ForegroundFromMask(segment::Binarise(map->probability), photo.width, photo.height);
     if (IsnetMaskIsAMiss(isnet_fg, fg))
       return ObjectImage(std::move(photo), std::move(fg), "border");
-    return ObjectImage(std::move(photo), std::move(isnet_fg), "isnet");
+    ObjectImage object(std::move(photo), std::move(isnet_fg), "isnet");
+    object.set_isnet_padded(map->padded);
+    return object;
   }
   if (o.segmenter == SegmenterKind::kNone) {
     fg = image::ForegroundFromMask(image::Image(photo.width, photo.height, 1, 255), photo.width,
@@ -93,6 +129,31 @@ core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
 }
 
 }  // namespace
+
+core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo, const FindObjectOptions& o) {
+  IMG2CAD_CHECK(o.isnet != nullptr) << "SegmentWithIsnet needs a segmenter";
+  const int size = o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(photo.width, photo.height);
+  IsnetMap map;
+  IMG2CAD_ASSIGN_OR_RETURN(map.probability, o.isnet->Mask(photo, size));
+  map.mean = map.first_mean = MeanInMask(map.probability, segment::Binarise(map.probability));
+  if (!o.isnet_pad_retry || map.first_mean >= kIsnetFaintMean) return map;
+  // The edges are repeated rather than painted flat: with a flat frame ISNet takes the whole
+  // photo for the object (on the IKEA dev photos, nearly every padded mask filled the photo).
+  const int dx = static_cast<int>(std::lround(kIsnetPadShare * photo.width));
+  const int dy = static_cast<int>(std::lround(kIsnetPadShare * photo.height));
+  const image::Image padded = PadEdges(photo, dx, dy);
+  const int padded_size =
+      o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(padded.width, padded.height);
+  IMG2CAD_ASSIGN_OR_RETURN(image::Image wide, o.isnet->Mask(padded, padded_size));
+  image::Image retry = Window(wide, dx, dy, photo.width, photo.height);
+  const double retry_mean = MeanInMask(retry, segment::Binarise(retry));
+  if (retry_mean > map.first_mean) {
+    map.probability = std::move(retry);
+    map.mean = retry_mean;
+    map.padded = true;
+  }
+  return map;
+}
 
 core::Result<ObjectImage> FindObject(image::Image photo, const std::string& source,
                                      const FindObjectOptions& o) {

@@ -39,7 +39,35 @@ struct FindObjectOptions {
   // the object on a studio-like backdrop as in the renders; nothing changes when no object was
   // found. A test-time alternative to training on cluttered backdrops (issue 10).
   bool plain_backdrop = false;
+  // When ISNet's mask is faint (its mean probability over its own pixels below kIsnetFaintMean),
+  // run it again on the photo with its edges extended by kIsnetPadShare on every side, and keep
+  // whichever mask ISNet is surer of. A photo cut tight around a bookcase or a table defeats a
+  // salient-object segmenter (issue 9); with room around the object it often finds it.
+  bool isnet_pad_retry = false;
 };
+
+// The share of the photo's width (and height) added on each side for the padded retry, by
+// repeating the edge pixels.
+inline constexpr double kIsnetPadShare = 0.2;
+// ISNet's mean probability (0-1) over the pixels of its binarised mask below which the mask is
+// faint: on the IKEA dev photos about a third of the masks, among them most tight bookcases.
+inline constexpr double kIsnetFaintMean = 0.5;
+
+// The mean of `probability` (1 channel, 0-255) over the pixels of `mask` (255 = object), 0-1;
+// 0 for an empty mask.
+double MeanInMask(const image::Image& probability, const image::Image& mask);
+
+// ISNet's probability map of a photo as FindObject reads it (options.isnet is required; its
+// input side and the padded retry come from `options`).
+struct IsnetMap {
+  image::Image probability;  // 1 channel, 0-255, the photo's size
+  double mean = 0;           // MeanInMask over its own binarised mask (segment::Binarise)
+  double first_mean = 0;     // the same for the first pass, before any retry
+  bool padded = false;       // the map is the padded retry's (its mean beat the first pass's)
+};
+// Errors: the segmenter's (kInvalidArgument, kInternal).
+core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo,
+                                        const FindObjectOptions& options);
 
 // ISNet's input side for a photo of width x height pixels: 1.5 times its longer side, rounded up
 // to a multiple of 64, within [192, 320]. Upsampling a small photo further only blurs it: on 300
@@ -72,10 +100,15 @@ class ObjectImage {
   // too when ISNet's mask was a miss, IsnetMaskIsAMiss).
   const std::string& mask_source() const { return mask_source_; }
 
+  // ISNet's mask came from the padded retry (FindObjectOptions::isnet_pad_retry).
+  bool isnet_padded() const { return isnet_padded_; }
+  void set_isnet_padded(bool padded) { isnet_padded_ = padded; }
+
  private:
   image::Image photo_;
   image::Foreground foreground_;
   std::string mask_source_;
+  bool isnet_padded_ = false;
 };
 
 // Below this share of the photo's pixels an ISNet mask is taken as a miss rather than the

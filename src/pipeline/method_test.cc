@@ -71,6 +71,14 @@ TEST(FindObjectTest, ATinyIsnetMaskHandsOverToALargerBorderMask) {
   EXPECT_FALSE(IsnetMaskIsAMiss(nothing, object));
 }
 
+TEST(FindObjectTest, MeanInMaskAveragesTheProbabilityOverTheMaskOnly) {
+  image::Image prob(4, 1, 1, 0), mask(4, 1, 1, 0);
+  prob.pixels = {255, 51, 200, 10};
+  mask.pixels = {255, 255, 0, 128};
+  EXPECT_NEAR(MeanInMask(prob, mask), (255 + 51 + 10) / 3.0 / 255, 1e-9);
+  EXPECT_EQ(MeanInMask(prob, image::Image(4, 1, 1, 0)), 0);  // an empty mask
+}
+
 TEST(FindObjectTest, AutoIsnetSizeUpsamplesAtMostOneAndAHalfTimes) {
   EXPECT_EQ(AutoIsnetSize(128, 128), 192);  // our renders
   EXPECT_EQ(AutoIsnetSize(64, 40), 192);    // never below 192

@@ -87,6 +87,7 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   if (!object.ok()) return fail(object.status());
   r.mask_source = object->mask_source();
   r.mask_found = object->foreground().found;
+  r.mask_padded = object->isnet_padded();
   // Only a segmenter can fail to find the object: a given mask, an alpha channel or
   // `--segmenter none` says where it is (or that the whole photo is wanted).
   const bool searched = r.mask_source == "border" || r.mask_source == "isnet";
@@ -205,6 +206,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     j["confidence"] = Round(r.estimate.confidence, 1e4);
     j["mask"] = r.mask_source;
     j["mask_found"] = r.mask_found;
+    if (r.mask_padded) j["mask_padded"] = true;
     j["details"] = r.estimate.details;
   } else if (r.ok()) {
     const Estimate& e = r.estimate;
@@ -218,6 +220,7 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     }
     j["mask"] = r.mask_source;
     j["mask_found"] = r.mask_found;
+    if (r.mask_padded) j["mask_padded"] = true;
     if (r.detector) {
       const FurnitureScores& d = *r.detector;
       j["detector"] = {{"chair", Round(d.chair, 1e3)},
@@ -358,6 +361,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     } else {
       summary["segmenter_size"] = "auto";
     }
+    summary["segmenter_retry"] = o.find.isnet_pad_retry ? "pad" : "off";
   }
   summary["backdrop"] = o.find.plain_backdrop ? "plain" : "photo";
   summary["detector"] = o.detector != nullptr;

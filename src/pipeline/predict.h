@@ -107,8 +107,9 @@ struct PredictOutcome {
   // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
   // released, so that a long batch does not grow with them.
   Estimate estimate;
-  std::string mask_source;  // where the object mask came from (ObjectImage::mask_source)
-  bool mask_found = false;  // a foreground was found (else the whole photo was used)
+  std::string mask_source;   // where the object mask came from (ObjectImage::mask_source)
+  bool mask_found = false;   // a foreground was found (else the whole photo was used)
+  bool mask_padded = false;  // ISNet's mask came from the padded retry
   std::optional<FurnitureScores> detector;  // when options.detector was set
   std::string out_of_scope;                 // OutOfScope of those scores
   std::string detector_disagrees;           // their DetectorCategory, when not the method's
@@ -121,14 +122,16 @@ struct PredictOutcome {
 // Predicts each input into OUT/<name>/ (program.json, model.step/.glb/.stl/.obj + .mtl,
 // preview.png, mask.png: the object mask used, at the photo's resolution) and writes
 // OUT/summary.json:
-//   {"method", "program_version", "segmenter", "backdrop", "detector" (whether the detector ran),
+//   {"method", "program_version", "segmenter", "segmenter_size" and "segmenter_retry" (with
+//    isnet), "backdrop", "detector" (whether the detector ran),
 //    "out_of_scope_score" (with it), "warnings", "min_confidence" (the threshold used),
 //    "inputs", "succeeded" (models made: ok + uncertain), "uncertain", "no_object", "failed",
 //    "peak_rss_mb" (the process's peak resident memory, MB),
 //    "results": [{"name", "input", "status" (PredictStatusName), "error" (failed, no_object),
 //    "reason" (uncertain: why, in words),
 //    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
-//    (false: no foreground, the whole photo was used), "detector" ({"chair", "couch", "bed",
+//    (false: no foreground, the whole photo was used), "mask_padded" (true only when ISNet's mask
+//    came from the padded retry), "detector" ({"chair", "couch", "bed",
 //    "dining_table"} peak scores, with options.detector), "out_of_scope" ("couch" or "bed", when
 //    flagged), "detector_disagrees" ("chair" or "table", when the method answered otherwise),
 //    "details", "files", "timing_ms"}]}
