@@ -265,6 +265,17 @@ TEST_F(CliTest, RenderWritesImageAndMaps) {
                 .code,
             0);
   EXPECT_EQ(img2cad::core::ReadFile(png).value(), first) << "same seed, same image";
+  // A chair has no shelves to fill: with --shelf-contents the scene, and so the image, is the same.
+  ASSERT_EQ(Exec("render " + std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json -o " + png +
+                 " --size 64 --seed 3 --shelf-contents 1")
+                .code,
+            0);
+  EXPECT_EQ(img2cad::core::ReadFile(png).value(), first);
+  EXPECT_EQ(Exec("render x.json -o y.png --shelf-contents 1.5").code, 2);
+  EXPECT_EQ(Exec("synth --category storage --count 1 --out " + (dir_ / "s").string() +
+                 " --shelf-contents -0.5")
+                .code,
+            2);
 }
 
 TEST_F(CliTest, RenderRefusesBadProgramsAndLeavesNothing) {
