@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/check.h"
 #include "core/file_io.h"
 
 namespace img2cad::image {
@@ -147,6 +148,18 @@ Image MirrorX(const Image& img) {
   for (int y = 0; y < img.height; ++y)
     for (int x = 0; x < img.width; ++x)
       for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(img.width - 1 - x, y, c);
+  return out;
+}
+
+Image Window(const Image& img, int x0, int y0, int width, int height) {
+  IMG2CAD_CHECK(x0 >= 0 && y0 >= 0 && width >= 0 && height >= 0 && x0 + width <= img.width &&
+                y0 + height <= img.height)
+      << "window " << width << "x" << height << " at " << x0 << "," << y0 << " of a " << img.width
+      << "x" << img.height << " image";
+  Image out(width, height, img.channels);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(x + x0, y + y0, c);
   return out;
 }
 

@@ -54,6 +54,10 @@ Image Resize(const Image& img, int w, int h);
 // The image mirrored left to right.
 Image MirrorX(const Image& img);
 
+// The width x height window of `img` whose top-left pixel is (x0, y0); the window must lie
+// inside the image (checked).
+Image Window(const Image& img, int x0, int y0, int width, int height);
+
 // Separable Gaussian blur with standard deviation `sigma` pixels (no-op for sigma <= 0).
 Image GaussianBlur(const Image& img, double sigma);
 

@@ -82,5 +82,19 @@ TEST(ImageTest, MirrorXFlipsColumnsAndTwiceIsTheSame) {
   EXPECT_EQ(MirrorX(m).pixels, img.pixels);
 }
 
+TEST(ImageTest, WindowCopiesTheRectangleAndRefusesOneOutside) {
+  Image img(4, 3, 2);
+  for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<uint8_t>(i);
+  const Image w = Window(img, 1, 1, 2, 2);
+  ASSERT_EQ(w.width, 2);
+  ASSERT_EQ(w.height, 2);
+  EXPECT_EQ(w.channels, 2);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 2; ++x)
+      for (int c = 0; c < 2; ++c) EXPECT_EQ(w.at(x, y, c), img.at(x + 1, y + 1, c));
+  EXPECT_EQ(Window(img, 0, 0, 4, 3).pixels, img.pixels);
+  EXPECT_DEATH(Window(img, 3, 0, 2, 1), "window 2x1 at 3,0 of a 4x3 image");
+}
+
 }  // namespace
 }  // namespace img2cad::image

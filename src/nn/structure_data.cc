@@ -157,15 +157,9 @@ image::Crop TightCrop(const image::Image& photo, const image::Foreground& fg, in
   win[2] = std::clamp(win[2], win[0] + 1, photo.width);
   win[3] = std::clamp(win[3], win[1] + 1, photo.height);
   const int w = win[2] - win[0], h = win[3] - win[1];
-  image::Image cut(w, h, photo.channels);
+  const image::Image cut = image::Window(photo, win[0], win[1], w, h);
   image::Foreground f;
-  f.mask = image::Image(w, h, 1, 0);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      for (int c = 0; c < photo.channels; ++c)
-        cut.at(x, y, c) = photo.at(x + win[0], y + win[1], c);
-      f.mask.at(x, y, 0) = fg.mask.at(x + win[0], y + win[1], 0);
-    }
+  f.mask = image::Window(fg.mask, win[0], win[1], w, h);
   f.x0 = std::clamp(fg.x0 - win[0], 0, w - 1);
   f.y0 = std::clamp(fg.y0 - win[1], 0, h - 1);
   f.x1 = std::clamp(fg.x1 - win[0], f.x0 + 1, w);

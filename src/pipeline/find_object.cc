@@ -69,15 +69,6 @@ image::Image PadEdges(const image::Image& img, int dx, int dy) {
   return out;
 }
 
-// The width x height window of `img` at (x0, y0).
-image::Image Window(const image::Image& img, int x0, int y0, int width, int height) {
-  image::Image out(width, height, img.channels);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(x + x0, y + y0, c);
-  return out;
-}
-
 // The found object with the rest of the photo painted kPlainBackdrop grey. The mask edge is
 // softened by a pixel so the object does not get a cut-out outline.
 ObjectImage OnPlainBackdrop(ObjectImage object) {
@@ -145,7 +136,7 @@ core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo, const FindObj
   const int padded_size =
       o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(padded.width, padded.height);
   IMG2CAD_ASSIGN_OR_RETURN(image::Image wide, o.isnet->Mask(padded, padded_size));
-  image::Image retry = Window(wide, dx, dy, photo.width, photo.height);
+  image::Image retry = image::Window(wide, dx, dy, photo.width, photo.height);
   const double retry_mean = MeanInMask(retry, segment::Binarise(retry));
   if (retry_mean > map.first_mean) {
     map.probability = std::move(retry);

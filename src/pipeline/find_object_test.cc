@@ -36,12 +36,7 @@ image::Image ExamplePhoto(const std::string& name, uint64_t seed) {
 
 image::Image Tight(const image::Image& img, double keep) {
   const int w = static_cast<int>(img.width * keep), h = static_cast<int>(img.height * keep);
-  const int x0 = (img.width - w) / 2, y0 = (img.height - h) / 2;
-  image::Image out(w, h, img.channels);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      for (int c = 0; c < img.channels; ++c) out.at(x, y, c) = img.at(x + x0, y + y0, c);
-  return out;
+  return image::Window(img, (img.width - w) / 2, (img.height - h) / 2, w, h);
 }
 
 TEST(FindObjectIsnetTest, ThePaddedRetryRunsOnlyOnFaintMasksAndKeepsTheSurerMap) {
