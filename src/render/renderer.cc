@@ -122,23 +122,13 @@ core::Result<Frame> Renderer::Render(const geom::Mesh& mesh, const Scene& scene)
   for (int32_t id : mesh.part_ids) max_part = std::max(max_part, id);
   std::vector<PartShading> parts(max_part + 1);
   {
-    std::vector<Vec3d> lo(max_part + 1, Vec3d{1e30, 1e30, 1e30}),
-        hi(max_part + 1, Vec3d{-1e30, -1e30, -1e30});
-    for (size_t t = 0; t < mesh.triangles.size(); ++t) {
-      const int id = mesh.part_ids[t];
-      for (uint32_t vi : mesh.triangles[t]) {
-        for (int k = 0; k < 3; ++k) {
-          lo[id][k] = std::min(lo[id][k], static_cast<double>(mesh.vertices[vi][k]));
-          hi[id][k] = std::max(hi[id][k], static_cast<double>(mesh.vertices[vi][k]));
-        }
-      }
-    }
+    const std::vector<PartBox> boxes = PartBoxes(mesh, max_part + 1);
     for (int id = 0; id <= max_part; ++id) {
       const auto& mats = scene.part_materials;
       parts[id].material = mats.empty() ? Material() : mats[std::min<size_t>(id, mats.size() - 1)];
       Vec3d axis = parts[id].material.grain_axis;
       if (Dot(axis, axis) < 1e-12) {
-        const Vec3d ext = Sub(hi[id], lo[id]);
+        const Vec3d ext = Sub(boxes[id].hi, boxes[id].lo);
         const int k = ext[0] >= ext[1] && ext[0] >= ext[2] ? 0 : (ext[1] >= ext[2] ? 1 : 2);
         axis = {0, 0, 0};
         axis[k] = 1;

@@ -1,5 +1,6 @@
 #include "render/shading.h"
 
+#include <algorithm>
 #include <numbers>
 
 namespace img2cad::render::internal {
@@ -26,6 +27,23 @@ Rgb Hsv(double h, double s, double v) {
     r = c, b = x;
   const double m = v - c;
   return Lin(r + m, g + m, b + m);
+}
+
+std::vector<PartBox> PartBoxes(const geom::Mesh& mesh, int num_parts) {
+  std::vector<PartBox> parts(std::max(num_parts, 0));
+  for (size_t t = 0; t < mesh.triangles.size(); ++t) {
+    const int id = mesh.part_ids[t];
+    if (id < 0 || id >= num_parts) continue;
+    PartBox& p = parts[id];
+    p.present = true;
+    for (uint32_t vi : mesh.triangles[t]) {
+      for (int k = 0; k < 3; ++k) {
+        p.lo[k] = std::min(p.lo[k], static_cast<double>(mesh.vertices[vi][k]));
+        p.hi[k] = std::max(p.hi[k], static_cast<double>(mesh.vertices[vi][k]));
+      }
+    }
+  }
+  return parts;
 }
 
 double ValueNoise(const Vec3d& p, uint32_t seed) {

@@ -5,7 +5,9 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
+#include "geom/mesh.h"
 #include "render/renderer.h"
 
 namespace img2cad::render::internal {
@@ -51,6 +53,14 @@ double ValueNoise(const Vec3d& p, uint32_t seed);
 inline double Fbm(const Vec3d& p, uint32_t seed) {
   return 0.65 * ValueNoise(p, seed) + 0.35 * ValueNoise(Mul(p, 2.03), seed + 17);
 }
+
+// The bounding box of each part id 0..num_parts-1 of a mesh (mm); `present` is false for an id
+// without triangles. Triangles of other ids are ignored.
+struct PartBox {
+  Vec3d lo{1e30, 1e30, 1e30}, hi{-1e30, -1e30, -1e30};
+  bool present = false;
+};
+std::vector<PartBox> PartBoxes(const geom::Mesh& mesh, int num_parts);
 
 // Albedo of `m` at world point p (mm); `axis` is the grain axis to use for wood.
 Rgb Albedo(const Material& m, const Vec3d& p, const Vec3d& axis);

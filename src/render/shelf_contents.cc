@@ -16,11 +16,6 @@ namespace {
 constexpr int kMaxBoxes = 400;  // keeps a tall bookcase's render cost bounded
 constexpr double kEps = 1;      // mm
 
-struct PartBox {
-  Vec3d lo{1e30, 1e30, 1e30}, hi{-1e30, -1e30, -1e30};
-  bool present = false;
-};
-
 bool Is(const std::string& label, std::initializer_list<const char*> names) {
   for (const char* n : names)
     if (label == n) return true;
@@ -112,19 +107,7 @@ void FillCompartment(core::Rng& rng, double a, double b, double z0, double z1, d
 std::vector<ClutterBox> ShelfContents(core::Rng& rng, const geom::Mesh& mesh,
                                       const std::vector<std::string>& part_labels) {
   IMG2CAD_CHECK_EQ(mesh.triangles.size(), mesh.part_ids.size());
-  std::vector<PartBox> parts(part_labels.size());
-  for (size_t t = 0; t < mesh.triangles.size(); ++t) {
-    const int id = mesh.part_ids[t];
-    if (id < 0 || id >= static_cast<int>(parts.size())) continue;
-    PartBox& p = parts[id];
-    p.present = true;
-    for (uint32_t vi : mesh.triangles[t]) {
-      for (int k = 0; k < 3; ++k) {
-        p.lo[k] = std::min(p.lo[k], static_cast<double>(mesh.vertices[vi][k]));
-        p.hi[k] = std::max(p.hi[k], static_cast<double>(mesh.vertices[vi][k]));
-      }
-    }
-  }
+  const std::vector<PartBox> parts = PartBoxes(mesh, static_cast<int>(part_labels.size()));
   std::vector<ClutterBox> out;
   for (size_t s = 0; s < parts.size(); ++s) {
     if (!parts[s].present || !Is(part_labels[s], {"shelf", "bottom"})) continue;
