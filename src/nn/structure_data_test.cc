@@ -110,15 +110,23 @@ int RepeatedColumns(const image::Image& img) {
   return repeated;
 }
 
-TEST(StructureDataTest, LowResolutionCropsRepeatPixelsAndOnlyWhenAsked) {
-  // A photo of random pixels fills the frame, so neighbouring columns of an ordinary crop differ.
+// A 128² photo filled by `pixel` (called once per channel value, in order), with the object's
+// box at 24..104 on both axes.
+template <typename PixelFn>
+StructureSample NoiseSample(PixelFn pixel) {
   StructureSample s;
   s.photo = image::Image(128, 128, 3);
-  core::Rng fill(7);
-  for (auto& p : s.photo.pixels) p = static_cast<uint8_t>(fill.Uniform(0, 255));
+  for (auto& p : s.photo.pixels) p = pixel();
   s.foreground = image::ForegroundFromMask(image::Image(128, 128, 1, 255), 128, 128);
   s.foreground.x0 = s.foreground.y0 = 24;
   s.foreground.x1 = s.foreground.y1 = 104;
+  return s;
+}
+
+TEST(StructureDataTest, LowResolutionCropsRepeatPixelsAndOnlyWhenAsked) {
+  // A photo of random pixels fills the frame, so neighbouring columns of an ordinary crop differ.
+  core::Rng fill(7);
+  const StructureSample s = NoiseSample([&] { return static_cast<uint8_t>(fill.Uniform(0, 255)); });
   int plain = 0, low = 0;
   for (uint64_t seed = 0; seed < 16; ++seed) {
     core::Rng a(seed), b(seed), c(seed);
@@ -160,13 +168,8 @@ double FlattestEdge(const image::Image& img) {
 }
 
 TEST(StructureDataTest, TightCropsArePaddedWhereThePictureEndsAndOnlyWhenAsked) {
-  StructureSample s;
-  s.photo = image::Image(128, 128, 3);
   core::Rng fill(9);  // black and white dots: far from flat even after the jitter's blur
-  for (auto& p : s.photo.pixels) p = fill.Bernoulli(0.5) ? 255 : 0;
-  s.foreground = image::ForegroundFromMask(image::Image(128, 128, 1, 255), 128, 128);
-  s.foreground.x0 = s.foreground.y0 = 24;
-  s.foreground.x1 = s.foreground.y1 = 104;
+  const StructureSample s = NoiseSample([&]() -> uint8_t { return fill.Bernoulli(0.5) ? 255 : 0; });
   for (uint64_t seed = 0; seed < 16; ++seed) {
     core::Rng a(seed), b(seed), c(seed);
     const image::Image p = SampleCrop(s, 64, &a);

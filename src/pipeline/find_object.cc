@@ -103,8 +103,7 @@ core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
     IMG2CAD_CHECK(o.isnet != nullptr) << "kIsnet needs a segmenter";
     auto map = SegmentWithIsnet(photo, o);
     if (!map.ok()) return map.status().WithFile(source);
-    image::Foreground isnet_fg =
-        image::ForegroundFromMask(segment::Binarise(map->probability), photo.width, photo.height);
+    image::Foreground isnet_fg = image::ForegroundFromMask(map->mask, photo.width, photo.height);
     if (IsnetMaskIsAMiss(isnet_fg, fg))
       return ObjectImage(std::move(photo), std::move(fg), "border");
     ObjectImage object(std::move(photo), std::move(isnet_fg), "isnet");
@@ -126,7 +125,8 @@ core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo, const FindObj
   const int size = o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(photo.width, photo.height);
   IsnetMap map;
   IMG2CAD_ASSIGN_OR_RETURN(map.probability, o.isnet->Mask(photo, size));
-  map.mean = map.first_mean = MeanInMask(map.probability, segment::Binarise(map.probability));
+  map.mask = segment::Binarise(map.probability);
+  map.mean = map.first_mean = MeanInMask(map.probability, map.mask);
   if (!o.isnet_pad_retry || map.first_mean >= kIsnetFaintMean) return map;
   // The edges are repeated rather than painted flat: with a flat frame ISNet takes the whole
   // photo for the object (on the IKEA dev photos, nearly every padded mask filled the photo).
@@ -137,9 +137,11 @@ core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo, const FindObj
       o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(padded.width, padded.height);
   IMG2CAD_ASSIGN_OR_RETURN(image::Image wide, o.isnet->Mask(padded, padded_size));
   image::Image retry = image::Window(wide, dx, dy, photo.width, photo.height);
-  const double retry_mean = MeanInMask(retry, segment::Binarise(retry));
+  image::Image retry_mask = segment::Binarise(retry);
+  const double retry_mean = MeanInMask(retry, retry_mask);
   if (retry_mean > map.first_mean) {
     map.probability = std::move(retry);
+    map.mask = std::move(retry_mask);
     map.mean = retry_mean;
     map.padded = true;
   }

@@ -61,7 +61,8 @@ double MeanInMask(const image::Image& probability, const image::Image& mask);
 // input side and the padded retry come from `options`).
 struct IsnetMap {
   image::Image probability;  // 1 channel, 0-255, the photo's size
-  double mean = 0;           // MeanInMask over its own binarised mask (segment::Binarise)
+  image::Image mask;         // segment::Binarise(probability): what FindObject takes
+  double mean = 0;           // MeanInMask(probability, mask)
   double first_mean = 0;     // the same for the first pass, before any retry
   bool padded = false;       // the map is the padded retry's (its mean beat the first pass's)
 };
