@@ -180,6 +180,21 @@ TEST_F(PredictEvalTest, TrainCategoryProbeWritesAModelThatPredictUses) {
   EXPECT_EQ(card["candidates"].size(), 16u);
   EXPECT_EQ(card["data"]["train_per_category"], 6);
   EXPECT_NE(card["command"].get<std::string>().find("train category-probe"), std::string::npos);
+  EXPECT_EQ(card["data"]["clutter"], 0.0);
+  // A room behind every training render changes its features, so the fitted weights; the card
+  // records the share, and a share outside 0-1 is refused like any bad option (exit 2).
+  const std::string cluttered = (dir_ / "probe_clutter").string();
+  ASSERT_EQ(
+      RunCli("train category-probe -q --train " + (dir_ / "train").string() + " --val " +
+                 (dir_ / "val").string() + " --out " + cluttered +
+                 " --per-category 6 --val-per-category 2 --clutter 1 --models " + models.string(),
+             &err),
+      0)
+      << err;
+  const auto card_clutter = nlohmann::json::parse(ReadFile(cluttered + "/model.json").value());
+  EXPECT_EQ(card_clutter["data"]["clutter"], 1.0);
+  EXPECT_NE(card_clutter["weights"], card["weights"]);
+  EXPECT_EQ(RunCli(args + " --clutter 1.5 --models " + models.string(), &err), 2);
   // More renders than the dataset has, and a dataset that is not there, are named errors.
   EXPECT_EQ(RunCli(args + " --per-category 13 --models " + models.string(), &err), 1);
   EXPECT_NE(err.find("fewer than 13 chair renders"), std::string::npos) << err;

@@ -463,6 +463,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000));
   train_probe_cmd->add_option("--seed", train_probe.seed, "which renders are drawn")
       ->capture_default_str();
+  train_probe_cmd
+      ->add_option("--clutter", train_probe.clutter,
+                   "share of training renders shown with a procedural room behind the object")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 
   DetectArgs detect_args;
   CLI::App* detect_cmd = app.add_subcommand(

@@ -10,6 +10,7 @@
 
 #include "core/rng.h"
 #include "dataset/manifest.h"
+#include "image/clutter.h"
 #include "image/image.h"
 #include "nn/category_probe.h"
 #include "pipeline/find_object.h"
@@ -54,10 +55,20 @@ core::Result<std::vector<Sample>> Draw(const std::string& dir, int per_category,
   return out;
 }
 
+// With `room`, the render's backdrop is replaced by a procedural room drawn from it first.
 core::Result<std::vector<float>> Features(const segment::Segmenter& isnet, const Sample& s,
-                                          int crop_size) {
+                                          int crop_size, core::Rng* room) {
   IMG2CAD_ASSIGN_OR_RETURN(image::Image photo, image::ReadImage(s.image));
   IMG2CAD_ASSIGN_OR_RETURN(image::Image mask, image::ReadImage(s.mask));
+  if (room) {
+    if (mask.channels != 1 || mask.width != photo.width || mask.height != photo.height)
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "the mask is not one channel of the image's size", "", s.mask);
+    // As in stage 1's clutter crops, the mask edge is softened by a pixel so that the pasted
+    // object has no cut-out outline.
+    photo = image::CompositeOver(photo, image::GaussianBlur(mask, 0.7),
+                                 image::RoomClutter(photo.width, photo.height, *room));
+  }
   FindObjectOptions o;
   o.mask = &mask;
   IMG2CAD_ASSIGN_OR_RETURN(ObjectImage object, FindObject(std::move(photo), s.image, o));
@@ -77,16 +88,22 @@ double Accuracy(const nn::CategoryProbe& probe, const std::vector<std::vector<fl
 }  // namespace
 
 core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& o) {
+  if (!(o.clutter >= 0 && o.clutter <= 1))
+    return core::Status(core::StatusCode::kInvalidArgument, "the clutter share must be in 0-1", "",
+                        "--clutter");
   const auto start = std::chrono::steady_clock::now();
   IMG2CAD_ASSIGN_OR_RETURN(auto train, Draw(o.train_dir, o.per_category, o.seed));
   IMG2CAD_ASSIGN_OR_RETURN(auto val, Draw(o.val_dir, o.val_per_category, o.seed));
   IMG2CAD_ASSIGN_OR_RETURN(auto isnet, segment::Segmenter::Load(o.isnet_path));
   const int total = static_cast<int>(train.size() + val.size());
   int done = 0, skipped = 0;
-  auto featurise = [&](const std::vector<Sample>& samples, std::vector<std::vector<float>>* x,
-                       std::vector<int>* y) {
+  // Its own stream, so that the draw of the renders does not depend on the clutter share.
+  core::Rng room_rng(core::MixSeed(o.seed, 0xc1077e5));
+  auto featurise = [&](const std::vector<Sample>& samples, double clutter,
+                       std::vector<std::vector<float>>* x, std::vector<int>* y) {
     for (const Sample& s : samples) {
-      auto f = Features(isnet, s, o.crop_size);
+      const bool room = clutter > 0 && room_rng.Bernoulli(clutter);
+      auto f = Features(isnet, s, o.crop_size, room ? &room_rng : nullptr);
       if (f.ok()) {
         x->push_back(std::move(f).value());
         y->push_back(s.category);
@@ -100,8 +117,8 @@ core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& o) {
   };
   std::vector<std::vector<float>> train_x, val_x;
   std::vector<int> train_y, val_y;
-  featurise(train, &train_x, &train_y);
-  featurise(val, &val_x, &val_y);
+  featurise(train, o.clutter, &train_x, &train_y);
+  featurise(val, 0, &val_x, &val_y);
   if (skipped > total / 100) {
     return core::Status(
         core::StatusCode::kInvalidArgument,
@@ -145,6 +162,7 @@ core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& o) {
         {"train_per_category", o.per_category},
         {"val_per_category", o.val_per_category},
         {"skipped", skipped},
+        {"clutter", o.clutter},
         {"crops", "the renderer's mask, cropped as predict crops a photo"}}},
       {"features", "segment::Segmenter::EncoderFeatures: ISNet encoder stage means, log(1 + x)"},
       {"training_time_s", std::round(total_s)},

@@ -20,8 +20,12 @@ struct TrainCategoryProbeOptions {
   int per_category = 1000;     // training renders drawn per category
   int val_per_category = 100;  // validation renders drawn per category
   int crop_size = 192;         // the crop side ISNet reads (a multiple of 64)
-  uint64_t seed = 1;           // which renders are drawn
-  std::string command;         // recorded in the card
+  uint64_t seed = 1;           // which renders are drawn, and which get a room behind them
+  // Share (0-1) of the training renders whose backdrop outside the renderer's mask is replaced by
+  // a procedural room (image/clutter.h) before they are cropped, as around an object in a photo.
+  // The val renders stay as rendered, so the choice is made on what the renders look like.
+  double clutter = 0;
+  std::string command;  // recorded in the card
   // Called after each render's features, with (done, total), one call at a time.
   std::function<void(int, int)> progress;
 };
@@ -30,8 +34,9 @@ struct TrainCategoryProbeOptions {
 // 5, 6, 5-6 or 3-6; weight decay 0.001, 0.01, 0.1 or 1), keeps the best on val, and writes it
 // with a card (command, seed, data, time, the candidates' accuracies). A render whose image or
 // mask cannot be read is skipped and counted in the card. Errors: a missing dataset or ISNet
-// model (kNotFound), a dataset without masks or with fewer renders of a category than asked
-// (kInvalidArgument), more than 1% of renders unreadable, or the model cannot be written.
+// model (kNotFound), a dataset without masks or with fewer renders of a category than asked, a
+// clutter share outside 0-1 (kInvalidArgument), more than 1% of renders unreadable, or the model
+// cannot be written.
 core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& options);
 
 }  // namespace img2cad::pipeline
