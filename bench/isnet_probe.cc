@@ -5,13 +5,16 @@
 // scripts/isnet_probe.py, which fits a linear category probe on renders and scores it on real
 // photos.
 //
-//   img2cad_isnet_probe LIST OUT.tsv [CROP_SIZE=192]
+//   img2cad_isnet_probe LIST OUT.tsv [CROP_SIZE=192] [GRID=0]
 //
 // LIST has one image per line: `label<TAB>image[<TAB>mask]` (a mask is white on the object).
-// OUT.tsv gets `label<TAB>image<TAB>v1 v2 ...`, written atomically. An image that fails is named
-// on stderr and counted; the rest still run. Exit codes: 0 all written, 1 bad arguments or an
-// unreadable list or model, 2 some images failed.
+// OUT.tsv gets `label<TAB>image<TAB>v1 v2 ...`, written atomically: the stage means, then, with
+// GRID > 0, the layout too: stages 5 and 6 average-pooled to GRID x GRID cells (adaptive bins, as
+// torch's adaptive_avg_pool2d), channel by channel, cell by cell in row order. An image that fails
+// is named on stderr and counted; the rest still run. Exit codes: 0 all written, 1 bad arguments or
+// an unreadable list or model, 2 some images failed.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -39,15 +42,35 @@ std::vector<std::string> SplitTabs(const std::string& line) {
   return out;
 }
 
+// Adaptive average pooling of one map to grid x grid cells, appended to `out`.
+void AppendPooled(const segment::Segmenter::FeatureMap& m, int grid, std::vector<float>* out) {
+  for (int c = 0; c < m.channels; ++c)
+    for (int gy = 0; gy < grid; ++gy)
+      for (int gx = 0; gx < grid; ++gx) {
+        const int y0 = gy * m.height / grid, y1 = ((gy + 1) * m.height + grid - 1) / grid;
+        const int x0 = gx * m.width / grid, x1 = ((gx + 1) * m.width + grid - 1) / grid;
+        double sum = 0;
+        for (int y = y0; y < y1; ++y)
+          for (int x = x0; x < x1; ++x)
+            sum += m.values[(static_cast<size_t>(c) * m.height + y) * m.width + x];
+        out->push_back(static_cast<float>(sum / ((y1 - y0) * (x1 - x0))));
+      }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3 || argc > 4) {
-    std::fprintf(stderr, "usage: %s LIST OUT.tsv [CROP_SIZE=192]\n", argv[0]);
+  if (argc < 3 || argc > 5) {
+    std::fprintf(stderr, "usage: %s LIST OUT.tsv [CROP_SIZE=192] [GRID=0]\n", argv[0]);
     return 1;
   }
   const std::optional<int> crop_size = bench::SideArgument(argc, argv, 3, 192, "CROP_SIZE");
   if (!crop_size) return 1;
+  const int grid = argc > 4 ? std::atoi(argv[4]) : 0;
+  if (grid < 0 || grid > 6) {
+    std::fprintf(stderr, "GRID: want 0 (means only) to 6, not %s\n", argv[4]);
+    return 1;
+  }
   std::ifstream list(argv[1]);
   if (!list) {
     std::fprintf(stderr, "%s: cannot read the list\n", argv[1]);
@@ -82,7 +105,13 @@ int main(int argc, char** argv) {
       }
       IMG2CAD_ASSIGN_OR_RETURN(pipeline::ObjectImage object,
                                pipeline::FindObject(std::move(photo), row.image, o));
-      return pipeline::CropFeatures(object, *isnet, *crop_size);
+      if (grid == 0) return pipeline::CropFeatures(object, *isnet, *crop_size);
+      IMG2CAD_ASSIGN_OR_RETURN(auto maps,
+                               isnet->EncoderMaps(object.Crop(*crop_size).rgb, *crop_size));
+      std::vector<float> out = segment::Segmenter::StageMeans(maps);
+      AppendPooled(maps[2], grid, &out);
+      AppendPooled(maps[3], grid, &out);
+      return out;
     }();
     if (!features.ok()) {
       std::fprintf(stderr, "%s: %s\n", row.image.c_str(), features.status().ToString().c_str());

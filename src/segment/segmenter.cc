@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/check.h"
 #include "core/parallel.h"
 
 namespace img2cad::segment {
@@ -126,30 +127,46 @@ core::Result<image::Image> Segmenter::Mask(const image::Image& photo, int size) 
   return image::Resize(small, photo.width, photo.height);
 }
 
-core::Result<std::vector<float>> Segmenter::EncoderFeatures(const image::Image& photo,
-                                                            int size) const {
+core::Result<std::vector<Segmenter::FeatureMap>> Segmenter::EncoderMaps(const image::Image& photo,
+                                                                        int size) const {
   IMG2CAD_ASSIGN_OR_RETURN(cv::Mat blob, InputBlob(photo, size));
   IMG2CAD_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs,
                            Run(impl_->net, impl_->mu, blob, kEncoderOutputs));
-  std::vector<float> features;
-  features.reserve(kEncoderFeatureSize);
-  for (const cv::Mat& m : outs) {
-    if (m.dims != 4 || m.size[0] != 1) {
+  std::vector<FeatureMap> maps;
+  for (size_t k = 0; k < outs.size(); ++k) {
+    const cv::Mat& m = outs[k];
+    if (m.dims != 4 || m.size[0] != 1 || m.size[1] != kEncoderStageChannels[k]) {
       return core::Status(core::StatusCode::kInternal, "encoder output has an unexpected shape");
     }
-    const int channels = m.size[1];
-    const size_t plane = static_cast<size_t>(m.size[2]) * m.size[3];
+    FeatureMap map{m.size[1], m.size[2], m.size[3], {}};
     const float* p = m.ptr<float>();
-    for (int c = 0; c < channels; ++c) {
+    map.values.assign(p, p + static_cast<size_t>(map.channels) * map.height * map.width);
+    maps.push_back(std::move(map));
+  }
+  return maps;
+}
+
+std::vector<float> Segmenter::StageMeans(const std::vector<FeatureMap>& maps) {
+  IMG2CAD_CHECK_EQ(maps.size(), 4u);
+  std::vector<float> features;
+  features.reserve(kEncoderFeatureSize);
+  for (const FeatureMap& m : maps) {
+    const size_t plane = static_cast<size_t>(m.height) * m.width;
+    IMG2CAD_CHECK_EQ(m.values.size(), plane * m.channels);
+    for (int c = 0; c < m.channels; ++c) {
       double sum = 0;
-      for (size_t i = 0; i < plane; ++i) sum += p[c * plane + i];
+      for (size_t i = 0; i < plane; ++i) sum += m.values[c * plane + i];
       features.push_back(static_cast<float>(sum / plane));
     }
   }
-  if (features.size() != static_cast<size_t>(kEncoderFeatureSize)) {
-    return core::Status(core::StatusCode::kInternal, "encoder outputs have unexpected channels");
-  }
+  IMG2CAD_CHECK_EQ(features.size(), static_cast<size_t>(kEncoderFeatureSize));
   return features;
+}
+
+core::Result<std::vector<float>> Segmenter::EncoderFeatures(const image::Image& photo,
+                                                            int size) const {
+  IMG2CAD_ASSIGN_OR_RETURN(std::vector<FeatureMap> maps, EncoderMaps(photo, size));
+  return StageMeans(maps);
 }
 
 }  // namespace img2cad::segment

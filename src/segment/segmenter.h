@@ -51,6 +51,22 @@ class Segmenter {
   // graph. Errors as Mask.
   core::Result<std::vector<float>> EncoderFeatures(const image::Image& photo, int size = 192) const;
 
+  // One encoder stage's output: `channels` planes of height x width values (each >= 0), plane by
+  // plane, row by row. At input side S, stage k's planes are S / 2^(k-1) on a side (stage 5 at
+  // 192: 6 x 6).
+  struct FeatureMap {
+    int channels = 0, height = 0, width = 0;
+    std::vector<float> values;
+  };
+  // The whole outputs of encoder stages 3 to 6, in that order, for `photo` resized to `size` x
+  // `size`; EncoderFeatures is their channel means. For readers that need the layout too.
+  // Errors as Mask.
+  core::Result<std::vector<FeatureMap>> EncoderMaps(const image::Image& photo,
+                                                    int size = 192) const;
+  // EncoderFeatures of these maps (their channel means, in order); CHECKs that they are
+  // EncoderMaps' four stages.
+  static std::vector<float> StageMeans(const std::vector<FeatureMap>& maps);
+
   // The channels of encoder stages 3, 4, 5 and 6, in EncoderFeatures' order.
   static constexpr int kEncoderStageChannels[4] = {256, 512, 512, 512};
   static constexpr int kEncoderFeatureSize = 256 + 512 + 512 + 512;

@@ -113,6 +113,40 @@ TEST(SegmenterTest, EncoderFeaturesAreStageMeansThatTellImagesApart) {
   EXPECT_FALSE(seg->EncoderFeatures(image::Image{}, 128).ok());
 }
 
+TEST(SegmenterTest, EncoderMapsHaveTheStagesLayoutAndTheFeaturesAreTheirMeans) {
+  const std::string path = ModelPath();
+  if (path.empty()) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  auto seg = Segmenter::Load(path);
+  ASSERT_TRUE(seg.ok());
+  image::Image photo(100, 80, 3, 0);
+  for (int y = 0; y < 80; ++y)
+    for (int x = 0; x < 100; ++x)
+      for (int c = 0; c < 3; ++c)
+        photo.at(x, y, c) = static_cast<uint8_t>((x * 3 + y * 5 + c) % 256);
+  auto maps = seg->EncoderMaps(photo, 192);
+  ASSERT_TRUE(maps.ok()) << maps.status().ToString();
+  ASSERT_EQ(maps->size(), 4u);
+  const int sides[4] = {24, 12, 6, 3};  // 192 / 2^(k-1) for stages 3 to 6
+  for (int k = 0; k < 4; ++k) {
+    const auto& m = (*maps)[k];
+    EXPECT_EQ(m.channels, Segmenter::kEncoderStageChannels[k]);
+    EXPECT_EQ(m.height, sides[k]);
+    EXPECT_EQ(m.width, sides[k]);
+    EXPECT_EQ(m.values.size(), static_cast<size_t>(m.channels) * m.height * m.width);
+  }
+  auto features = seg->EncoderFeatures(photo, 192);
+  ASSERT_TRUE(features.ok());
+  const auto& stage5 = (*maps)[2];
+  const auto [first, last] = Segmenter::EncoderStageColumns(5);
+  ASSERT_EQ(last - first, stage5.channels);
+  for (int c = 0; c < stage5.channels; c += 97) {
+    double sum = 0;
+    for (int i = 0; i < 36; ++i) sum += stage5.values[c * 36 + i];
+    EXPECT_NEAR((*features)[first + c], sum / 36, 1e-4 * (1 + std::abs(sum / 36)));
+  }
+  EXPECT_FALSE(seg->EncoderMaps(photo, 100).ok());  // not a multiple of 64
+}
+
 TEST(SegmenterTest, MissingOrBrokenModelsAreNamedErrors) {
   auto missing = Segmenter::Load("/nonexistent/isnet.onnx");
   ASSERT_FALSE(missing.ok());
