@@ -272,6 +272,20 @@ TEST_F(CliTest, RenderWritesImageAndMaps) {
             0);
   EXPECT_EQ(img2cad::core::ReadFile(png).value(), first);
   EXPECT_EQ(Exec("render x.json -o y.png --shelf-contents 1.5").code, 2);
+  // The example chair has a seat: quilted upholstery changes its picture, not its mask.
+  const std::string quilted = (dir_ / "img" / "quilted.png").string();
+  ASSERT_EQ(Exec("render " + std::string(IMG2CAD_SOURCE_DIR) + "/examples/chair.json -o " +
+                 quilted + " --size 64 --seed 3 --maps --quilted 1")
+                .code,
+            0);
+  EXPECT_NE(img2cad::core::ReadFile(quilted).value(), first);
+  EXPECT_EQ(img2cad::core::ReadFile((dir_ / "img" / "quilted.mask.png").string()).value(),
+            img2cad::core::ReadFile((dir_ / "img" / "chair.mask.png").string()).value());
+  EXPECT_EQ(Exec("render x.json -o y.png --quilted 2").code, 2);
+  EXPECT_EQ(
+      Exec("synth --category chair --count 1 --out " + (dir_ / "q").string() + " --quilted -1")
+          .code,
+      2);
   EXPECT_EQ(Exec("synth --category storage --count 1 --out " + (dir_ / "s").string() +
                  " --shelf-contents -0.5")
                 .code,

@@ -106,6 +106,10 @@ int main(int argc, char** argv) {
       ->add_option("--shelf-contents", render_args.request.shelf_contents,
                    "chance (0-1) of books and boxes on the shelves of a randomised scene")
       ->check(CLI::Range(0.0, 1.0));
+  render_cmd
+      ->add_option("--quilted", render_args.request.quilted,
+                   "chance (0-1) of quilted upholstery on the seat and back of a randomised scene")
+      ->check(CLI::Range(0.0, 1.0));
   render_cmd->add_flag("--maps", render_args.maps,
                        "also write IMG.mask.png, IMG.depth.png and IMG.parts.png");
   render_cmd->footer(kExitCodesHelp);
@@ -136,6 +140,11 @@ int main(int argc, char** argv) {
   synth_cmd
       ->add_option("--shelf-contents", synth_options.shelf_contents,
                    "share (0-1) of renders with books and boxes on the shelves (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
+  synth_cmd
+      ->add_option(
+          "--quilted", synth_options.quilted,
+          "share (0-1) of renders whose seats and backs are quilted upholstery (default 0)")
       ->check(CLI::Range(0.0, 1.0));
   synth_cmd->footer(
       "Writes DIR/manifest.jsonl, DIR/programs/ID.json and DIR/images/ID.png. The same arguments\n"

@@ -25,6 +25,9 @@ core::Result<render::Frame> RenderModel(const cad::Model& model, const RenderReq
       auto boxes = render::ShelfContents(contents, mesh, labels);
       scene.environment.clutter.insert(scene.environment.clutter.end(), boxes.begin(), boxes.end());
     }
+    core::Rng quilt(core::MixSeed(request.seed, 0x9017ed));
+    if (request.quilted > 0 && quilt.Bernoulli(request.quilted))
+      render::QuiltUpholstery(quilt, labels, &scene);
   }
   if (!request.clean && (request.azimuth_deg || request.elevation_deg)) {
     // Keep the drawn framing but move the camera to the requested view.

@@ -21,6 +21,9 @@ struct RenderRequest {
   // (render::ShelfContents). Drawn from a stream of its own, so the rest of the scene is the same
   // with or without them.
   double shelf_contents = 0;
+  // Share (0-1) of randomised renders whose seats and backs are quilted upholstery
+  // (render::QuiltUpholstery), from a stream of its own as well.
+  double quilted = 0;
 };
 
 // The labels of a program's parts, in part order.

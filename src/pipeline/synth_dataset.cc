@@ -59,6 +59,7 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
   RenderRequest req;
   req.size = o.image_size;
   req.shelf_contents = o.shelf_contents;
+  req.quilted = o.quilted;
   // The scene's stream depends on the category too, so chair k and table k look unrelated.
   req.seed = core::MixSeed(core::MixSeed(seed, 0x5eed), CategoryStream(o.category));
   render::Scene scene;
@@ -167,6 +168,9 @@ core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o,
   if (!(o.shelf_contents >= 0 && o.shelf_contents <= 1)) {
     return Status(StatusCode::kInvalidArgument, "shelf contents share must be in 0..1",
                   "--shelf-contents");
+  }
+  if (!(o.quilted >= 0 && o.quilted <= 1)) {
+    return Status(StatusCode::kInvalidArgument, "quilted share must be in 0..1", "--quilted");
   }
   for (const char* sub : {"programs", "images"}) {
     std::error_code ec;

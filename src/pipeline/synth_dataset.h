@@ -34,6 +34,7 @@ struct SynthOptions {
   int threads = 2;  // at most this many workers, within the process budget (core/parallel.h)
   bool maps = false;
   double shelf_contents = 0;  // RenderRequest::shelf_contents
+  double quilted = 0;         // RenderRequest::quilted
 };
 
 struct SynthReport {

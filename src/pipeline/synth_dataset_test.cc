@@ -133,6 +133,36 @@ TEST_F(DatasetTest, ShelfContentsChangeOnlyThePicturesOfShelves) {
   EXPECT_GT(differing, 0);
 }
 
+TEST_F(DatasetTest, QuiltedUpholsteryChangesOnlyTheColoursOfChairs) {
+  // Chairs with and without quilted seats and backs: programs, cameras and every map are the
+  // same, and at least one picture differs. Storage pieces have no seat or back: nothing changes.
+  SynthOptions plain = Options("chairs", 4, 2), quilted = Options("quilted", 4, 2);
+  plain.category = quilted.category = "chair";
+  plain.maps = quilted.maps = true;
+  quilted.quilted = 1;
+  ASSERT_TRUE(WriteSynthDataset(plain).ok());
+  ASSERT_TRUE(WriteSynthDataset(quilted).ok());
+  const auto fp = Files(dir_ / "chairs"), fq = Files(dir_ / "quilted");
+  ASSERT_EQ(fp.size(), fq.size());
+  int differing = 0;
+  for (const auto& [rel, bytes] : fp) {
+    const bool picture = rel.rfind("images/", 0) == 0 && rel.find(".mask.") == std::string::npos &&
+                         rel.find(".depth.") == std::string::npos &&
+                         rel.find(".parts.") == std::string::npos;
+    if (picture)
+      differing += fq.at(rel) != bytes;
+    else
+      EXPECT_EQ(fq.at(rel), bytes) << rel;
+  }
+  EXPECT_GT(differing, 0);
+
+  SynthOptions storage = Options("storage", 3, 1), storage_quilted = Options("storage_q", 3, 1);
+  storage_quilted.quilted = 1;
+  ASSERT_TRUE(WriteSynthDataset(storage).ok());
+  ASSERT_TRUE(WriteSynthDataset(storage_quilted).ok());
+  EXPECT_EQ(Files(dir_ / "storage"), Files(dir_ / "storage_q"));
+}
+
 TEST_F(DatasetTest, BadOptions) {
   SynthOptions o = Options("x", 1, 1);
   o.category = "sofa";
@@ -140,6 +170,9 @@ TEST_F(DatasetTest, BadOptions) {
   SynthOptions share = Options("y", 1, 1);
   share.shelf_contents = 1.5;
   EXPECT_EQ(WriteSynthDataset(share).status().code(), core::StatusCode::kInvalidArgument);
+  SynthOptions quilt = Options("z", 1, 1);
+  quilt.quilted = -0.1;
+  EXPECT_EQ(WriteSynthDataset(quilt).status().code(), core::StatusCode::kInvalidArgument);
   fs::create_directories(dir_);
   std::ofstream(dir_ / "file") << "x";
   SynthOptions f = Options("file", 1, 1);

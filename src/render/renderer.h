@@ -34,6 +34,7 @@ struct Material {
   Rgb color2{0.5f, 0.4f, 0.3f};  // wood: dark grain colour
   Vec3d grain_axis{0, 0, 1};     // wood: direction the grain runs along
   double grain_scale_mm = 6;     // wood: ring spacing; fabric: weave size
+  double quilt_mm = 0;           // fabric: spacing of stitched seams across it (0: none)
   double shininess = 20;         // Blinn-Phong exponent
   double specular = 0.1;         // specular strength
 };
@@ -127,6 +128,13 @@ Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
 // such parts. `part_labels[i]` is the label of part i; at most 400 boxes.
 std::vector<ClutterBox> ShelfContents(core::Rng& rng, const geom::Mesh& mesh,
                                       const std::vector<std::string>& part_labels);
+
+// Quilted upholstery, as on cushioned armchairs (a long cushion stitched into panels): every part
+// labelled `seat` or `back` of a piece with a seat gets one fabric with seams every 60-140 mm,
+// running across the seat's depth and up the back. The other parts keep their materials. Returns
+// whether the piece has a seat (when not, nothing is drawn from `rng` and the scene is unchanged:
+// a bookcase's `back` is a panel).
+bool QuiltUpholstery(core::Rng& rng, const std::vector<std::string>& part_labels, Scene* scene);
 
 // A clean, neutral scene for previews: fixed studio light, grey gradient, soft floor, no
 // clutter or noise, wood and paint tones by label.

@@ -142,6 +142,56 @@ geom::Mesh Bookcase(std::vector<std::string>* labels) {
   return m;
 }
 
+TEST(QuiltUpholsteryTest, OnlySeatsAndBacksGetOneQuiltedFabric) {
+  const std::vector<std::string> labels = {"seat", "leg", "back", "leg"};
+  Scene scene = Plain({{-100, -100, 0}, {100, 100, 200}}, 30, 20, 32);
+  scene.part_materials.assign(4, Material{});
+  scene.part_materials[1].kind = MaterialKind::kMetal;
+  core::Rng a(5), b(5);
+  Scene other = scene;
+  ASSERT_TRUE(QuiltUpholstery(a, labels, &scene));
+  ASSERT_TRUE(QuiltUpholstery(b, labels, &other));
+  for (int i : {0, 2}) {
+    EXPECT_EQ(scene.part_materials[i].kind, MaterialKind::kFabric);
+    EXPECT_GE(scene.part_materials[i].quilt_mm, 60);
+    EXPECT_LE(scene.part_materials[i].quilt_mm, 140);
+    EXPECT_EQ(scene.part_materials[i].quilt_mm, other.part_materials[i].quilt_mm);  // seeded
+  }
+  EXPECT_EQ(scene.part_materials[1].kind, MaterialKind::kMetal);
+  EXPECT_EQ(scene.part_materials[3].quilt_mm, 0);
+  // Without a seat or back nothing changes and nothing is drawn.
+  core::Rng c(5);
+  Scene bookcase = other;
+  EXPECT_FALSE(QuiltUpholstery(c, {"side", "shelf", "back"}, &bookcase));
+  EXPECT_EQ(c.NextU64(), core::Rng(5).NextU64());
+}
+
+TEST(QuiltUpholsteryTest, SeamsDarkenTheFabricInBands) {
+  // A seat-like slab seen from above: quilted, its pixels vary far more across the seams.
+  const geom::Mesh slab = Box(-300, -300, 0, 300, 300, 40, 0);
+  const geom::Box3 b = geom::Bounds(slab);
+  Scene scene = Plain(b, 0, 80, 64);
+  Material fabric;
+  fabric.kind = MaterialKind::kFabric;
+  fabric.color = {0.6f, 0.5f, 0.4f};
+  scene.part_materials = {fabric};
+  Renderer renderer;
+  auto spread = [&](double quilt_mm) {
+    scene.part_materials[0].quilt_mm = quilt_mm;
+    auto frame = renderer.Render(slab, scene);
+    EXPECT_TRUE(frame.ok());
+    double sum = 0, sum2 = 0;
+    int n = 0;
+    for (int y = 24; y < 40; ++y)
+      for (int x = 24; x < 40; ++x) {
+        const double v = frame->rgb.at(x, y, 1);
+        sum += v, sum2 += v * v, ++n;
+      }
+    return std::sqrt(sum2 / n - (sum / n) * (sum / n));
+  };
+  EXPECT_GT(spread(80), 2 * spread(0) + 1);
+}
+
 TEST(ShelfContentsTest, BooksStandInsideTheCompartments) {
   std::vector<std::string> labels;
   const geom::Mesh bookcase = Bookcase(&labels);

@@ -144,6 +144,22 @@ std::pair<double, bool> FrontWeightedAzimuth(core::Rng& rng) {
 
 }  // namespace
 
+bool QuiltUpholstery(core::Rng& rng, const std::vector<std::string>& part_labels, Scene* scene) {
+  // Only seating: a bookcase's `back` is a panel, not a cushion.
+  if (std::find(part_labels.begin(), part_labels.end(), "seat") == part_labels.end()) return false;
+  Material m = Fabric(rng);
+  m.quilt_mm = rng.Uniform(60, 140);
+  auto& materials = scene->part_materials;
+  if (materials.size() < part_labels.size()) {
+    // The last material repeats for missing parts (Scene); keep that before overriding some.
+    const Material last = materials.empty() ? Material{} : materials.back();
+    materials.resize(part_labels.size(), last);
+  }
+  for (size_t i = 0; i < part_labels.size(); ++i)
+    if (IsSoftLabel(part_labels[i])) materials[i] = m;
+  return true;
+}
+
 Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,
                   const std::vector<std::string>& part_labels, int size) {
   Scene s;

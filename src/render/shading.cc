@@ -82,7 +82,18 @@ Rgb Albedo(const Material& m, const Vec3d& p, const Vec3d& axis) {
       const double weave = 0.5 + 0.25 * (std::sin(p[0] / s * 6.28) * std::sin(p[1] / s * 6.28) +
                                          std::sin(p[2] / s * 6.28));
       const double n = Fbm(Mul(p, 1.0 / 8), 23);
-      return Scale(m.color, 0.8 + 0.12 * weave + 0.16 * n);
+      double quilt = 1;
+      if (m.quilt_mm > 0) {
+        // Seams are level sets of y + z, so they run across a seat (y varies over its depth) and
+        // across a back (z varies up it); each panel between two seams bulges a little, lighter
+        // in its middle.
+        const double t = (p[1] + p[2]) / m.quilt_mm;
+        const double f = t - std::floor(t);
+        const double to_seam_mm = std::min(f, 1 - f) * m.quilt_mm;
+        quilt = (1 - 0.5 * std::exp(-to_seam_mm * to_seam_mm / 4.0)) *
+                (0.9 + 0.1 * std::sin(std::numbers::pi * f));
+      }
+      return Scale(m.color, (0.8 + 0.12 * weave + 0.16 * n) * quilt);
     }
     case MaterialKind::kMetal:
     case MaterialKind::kPaint: {
