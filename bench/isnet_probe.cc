@@ -66,8 +66,9 @@ int main(int argc, char** argv) {
   }
   const std::optional<int> crop_size = bench::SideArgument(argc, argv, 3, 192, "CROP_SIZE");
   if (!crop_size) return 1;
-  const int grid = argc > 4 ? std::atoi(argv[4]) : 0;
-  if (grid < 0 || grid > 6) {
+  const std::string grid_arg = argc > 4 ? argv[4] : "0";
+  const int grid = std::atoi(grid_arg.c_str());
+  if (grid_arg.find_first_not_of("0123456789") != std::string::npos || grid > 6) {
     std::fprintf(stderr, "GRID: want 0 (means only) to 6, not %s\n", argv[4]);
     return 1;
   }
