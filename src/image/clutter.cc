@@ -121,4 +121,8 @@ Image CompositeOver(const Image& front, const Image& mask, const Image& back) {
   return out;
 }
 
+Image OverRoom(const Image& rgb, const Image& mask, core::Rng& rng) {
+  return CompositeOver(rgb, GaussianBlur(mask, 0.7), RoomClutter(rgb.width, rgb.height, rng));
+}
+
 }  // namespace img2cad::image

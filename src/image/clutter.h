@@ -21,4 +21,9 @@ Image RoomClutter(int width, int height, core::Rng& rng);
 // a = mask / 255. All three must have the same size; front and back RGB, mask 1 channel (CHECKed).
 Image CompositeOver(const Image& front, const Image& mask, const Image& back);
 
+// The object of `rgb` where `mask` says, pasted over a RoomClutter of the same size drawn from
+// `rng`: how a training picture gets a room behind it. The mask edge is softened by a pixel
+// (GaussianBlur 0.7) so the pasted object has no cut-out outline. Requirements as CompositeOver.
+Image OverRoom(const Image& rgb, const Image& mask, core::Rng& rng);
+
 }  // namespace img2cad::image

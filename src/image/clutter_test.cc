@@ -42,5 +42,21 @@ TEST(ClutterTest, CompositeTakesFrontWhereMaskIsFullAndBackWhereEmpty) {
   EXPECT_EQ(out.at(3, 0, 0), 10);
 }
 
+TEST(ClutterTest, OverRoomKeepsTheObjectAndDrawsTheRoomElsewhere) {
+  // A 24 x 24 object in the middle of 48 x 48: its inside is kept, far outside is the room the
+  // same seed draws, and the edge in between is soft.
+  Image rgb(48, 48, 3, 200), mask(48, 48, 1, 0);
+  for (int y = 12; y < 36; ++y)
+    for (int x = 12; x < 36; ++x) mask.at(x, y, 0) = 255;
+  core::Rng a(3), b(3);
+  const Image out = OverRoom(rgb, mask, a), room = RoomClutter(48, 48, b);
+  EXPECT_EQ(out.at(24, 24, 1), 200);
+  EXPECT_EQ(out.at(2, 2, 0), room.at(2, 2, 0));
+  EXPECT_EQ(out.at(45, 40, 2), room.at(45, 40, 2));
+  const int edge = out.at(12, 24, 0);
+  EXPECT_NE(edge, 200);
+  EXPECT_NE(edge, room.at(12, 24, 0));
+}
+
 }  // namespace
 }  // namespace img2cad::image

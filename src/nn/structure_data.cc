@@ -195,11 +195,9 @@ image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
                          : image::CropToObject(s.photo, fg, cut, margin);
   if (cut != size)
     crop = {EnlargeByRepetition(crop.rgb, size), EnlargeByRepetition(crop.mask, size)};
-  // A photo's crop shows the room around the object; the render's backdrop is plain. The mask
-  // edge is softened by a pixel so the pasted object does not get a cut-out outline.
+  // A photo's crop shows the room around the object; the render's backdrop is plain.
   if (augment.clutter > 0 && rng->Bernoulli(augment.clutter))
-    crop.rgb = image::CompositeOver(crop.rgb, image::GaussianBlur(crop.mask, 0.7),
-                                    image::RoomClutter(size, size, *rng));
+    crop.rgb = image::OverRoom(crop.rgb, crop.mask, *rng);
   image::Image img = std::move(crop.rgb);
   // Appearance: per-channel gain, brightness, contrast and saturation; sometimes grey, blur and
   // sensor noise. Photos differ from renders in appearance, so this is where the range goes.

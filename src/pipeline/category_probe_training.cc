@@ -61,13 +61,11 @@ core::Result<std::vector<float>> Features(const segment::Segmenter& isnet, const
   IMG2CAD_ASSIGN_OR_RETURN(image::Image photo, image::ReadImage(s.image));
   IMG2CAD_ASSIGN_OR_RETURN(image::Image mask, image::ReadImage(s.mask));
   if (room) {
-    if (mask.channels != 1 || mask.width != photo.width || mask.height != photo.height)
+    if (photo.channels != 3 || mask.channels != 1 || mask.width != photo.width ||
+        mask.height != photo.height)
       return core::Status(core::StatusCode::kInvalidArgument,
-                          "the mask is not one channel of the image's size", "", s.mask);
-    // As in stage 1's clutter crops, the mask edge is softened by a pixel so that the pasted
-    // object has no cut-out outline.
-    photo = image::CompositeOver(photo, image::GaussianBlur(mask, 0.7),
-                                 image::RoomClutter(photo.width, photo.height, *room));
+                          "not an RGB render with a one-channel mask of its size", "", s.mask);
+    photo = image::OverRoom(photo, mask, *room);
   }
   FindObjectOptions o;
   o.mask = &mask;
