@@ -56,8 +56,9 @@ def load(path):
 
 
 def columns(stages):
-    """stages: "3456"-style digits, or keys joined by "+" ("5g+6g")."""
-    keys = stages.split("+") if "+" in stages or "g" in stages else list(stages)
+    """stages: keys of STAGES joined by "+" ("5g+6g"), or single-digit stages run together
+    ("3456")."""
+    keys = stages.split("+") if "+" in stages or stages in STAGES else list(stages)
     return np.concatenate([np.arange(*STAGES[k]) for k in keys])
 
 
