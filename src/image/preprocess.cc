@@ -133,12 +133,15 @@ Foreground ForegroundFromMask(const Image& mask, int width, int height) {
   return fg;
 }
 
+CropWindow ObjectWindow(const Foreground& fg, double margin) {
+  const double bw = fg.x1 - fg.x0, bh = fg.y1 - fg.y0;
+  return {(fg.x0 + fg.x1) / 2.0, (fg.y0 + fg.y1) / 2.0, std::max(bw, bh) * (1 + 2 * margin)};
+}
+
 Crop CropToObject(const Image& img, const Foreground& fg, int size, double margin) {
   const Image rgb = ConvertChannels(img, 3);
   const BorderModel b = Border(rgb);
-  const double bw = fg.x1 - fg.x0, bh = fg.y1 - fg.y0;
-  const double side = std::max(bw, bh) * (1 + 2 * margin);
-  const double cx = (fg.x0 + fg.x1) / 2.0, cy = (fg.y0 + fg.y1) / 2.0;
+  const auto [cx, cy, side] = ObjectWindow(fg, margin);
   Crop out{Image(size, size, 3), Image(size, size, 1, 0)};
   // Area sampling: each output pixel averages the source pixels it covers (up to 4x4 samples).
   const double step = side / size;

@@ -36,6 +36,14 @@ struct Crop {
 };
 Crop CropToObject(const Image& img, const Foreground& fg, int size, double margin = 0.08);
 
+// The square of the source image that CropToObject(img, fg, size, margin) samples, in source
+// pixels: its centre and side. Output pixel (x, y) of a `size` crop covers the source square whose
+// corner is (cx - side / 2 + x * side / size, cy - side / 2 + y * side / size).
+struct CropWindow {
+  double cx = 0, cy = 0, side = 0;
+};
+CropWindow ObjectWindow(const Foreground& fg, double margin = 0.08);
+
 // How much there is to see in an image: the 99th percentile of the luminance step (0-255 scale)
 // between neighbouring cells of a grid of area means, at most 64 cells on the longer side. A
 // uniform image scores 0 and a blank wall with sensor noise and JPEG artefacts under about 5; every

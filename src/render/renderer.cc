@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "render/shading.h"
 
@@ -314,16 +315,38 @@ image::Image DepthImage(const Frame& frame) {
   return out;
 }
 
+namespace {
+
+// Part `id`'s colour channel k in PartIdImage: 64-255, never the background's black.
+uint8_t PartColour(int id, int k) { return static_cast<uint8_t>(64 + 191 * Hash(id, k, 0, 7)); }
+
+}  // namespace
+
 image::Image PartIdImage(const Frame& frame) {
   const int w = frame.rgb.width, h = frame.rgb.height;
   image::Image out(w, h, 3, 0);
   for (size_t i = 0; i < frame.part_id.size(); ++i) {
     const int id = frame.part_id[i];
     if (id < 0) continue;
-    for (int k = 0; k < 3; ++k)
-      out.pixels[i * 3 + k] = static_cast<uint8_t>(64 + 191 * Hash(id, k, 0, 7));
+    for (int k = 0; k < 3; ++k) out.pixels[i * 3 + k] = PartColour(id, k);
   }
   return out;
+}
+
+std::vector<int16_t> PartIdsFromImage(const image::Image& img, int num_parts) {
+  std::vector<int16_t> ids(static_cast<size_t>(img.width) * img.height, -1);
+  if (img.channels != 3) return ids;
+  auto key = [](uint8_t r, uint8_t g, uint8_t b) { return (r << 16) | (g << 8) | b; };
+  std::unordered_map<int, int16_t> by_colour;
+  for (int id = num_parts - 1; id >= 0; --id)  // a shared colour goes to the lower id
+    by_colour[key(PartColour(id, 0), PartColour(id, 1), PartColour(id, 2))] =
+        static_cast<int16_t>(id);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const uint8_t* p = &img.pixels[i * 3];
+    auto it = by_colour.find(key(p[0], p[1], p[2]));
+    if (it != by_colour.end()) ids[i] = it->second;
+  }
+  return ids;
 }
 
 }  // namespace img2cad::render

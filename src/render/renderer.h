@@ -145,5 +145,9 @@ Scene PreviewScene(const geom::Box3& bounds, const std::vector<std::string>& par
 // colours (background black).
 image::Image DepthImage(const Frame& frame);
 image::Image PartIdImage(const Frame& frame);
+// The inverse of PartIdImage for a model of `num_parts` parts: each pixel's part id, -1 for the
+// background and for a colour that is no part's (a resized or compressed map). Row-major, one
+// entry per pixel. Errors: none; an image that is not 3-channel gives all -1.
+std::vector<int16_t> PartIdsFromImage(const image::Image& img, int num_parts);
 
 }  // namespace img2cad::render

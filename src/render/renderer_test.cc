@@ -105,6 +105,12 @@ TEST(RendererTest, PartIdsSeparateParts) {
     }
   EXPECT_GT(left, 50);
   EXPECT_GT(right, 50);
+  // The viewable map reads back to the same ids; an unknown colour reads as background.
+  image::Image map = PartIdImage(*f);
+  EXPECT_EQ(PartIdsFromImage(map, 2), f->part_id);
+  map.pixels[0] = 1, map.pixels[1] = 2, map.pixels[2] = 3;
+  EXPECT_EQ(PartIdsFromImage(map, 2)[0], -1);
+  EXPECT_EQ(PartIdsFromImage(image::Image(4, 4, 1, 0), 2), std::vector<int16_t>(16, -1));
 }
 
 TEST(RendererTest, RandomScenesAreDeterministicAndNeverBlank) {
