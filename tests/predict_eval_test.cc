@@ -240,16 +240,33 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
 
   // Fine-tuning from that model keeps its configuration, whatever --image-size says.
   const std::string tuned = (dir_ / "ts_tuned").string();
-  ASSERT_EQ(RunCli("train structure --train " + (dir_ / "train").string() + " --val " +
-                       (dir_ / "val").string() + " --work " + work + "_tuned --out " + tuned +
-                       " --init " + model +
-                       " --batch 4 --image-size 32 --eval-every 1000 --threads 1 --steps 1",
-                   &err),
-            0)
-      << err;
-  const auto tuned_card = nlohmann::json::parse(ReadFile(tuned + "/model.json").value());
+  // A one-step fine-tune of `model` into tuned + SUFFIX; its card.
+  auto fine_tune = [&](const std::string& suffix, const std::string& options) {
+    EXPECT_EQ(RunCli("train structure --train " + (dir_ / "train").string() + " --val " +
+                         (dir_ / "val").string() + " --work " + work + "_tuned" + suffix +
+                         " --out " + tuned + suffix + " --init " + model +
+                         " --batch 4 --eval-every 1000 --threads 1 --steps 1 " + options,
+                     &err),
+              0)
+        << err;
+    const auto card = ReadFile(tuned + suffix + "/model.json");
+    return nlohmann::json::parse(card.ok() ? *card : std::string("{}"));
+  };
+  const auto tuned_card = fine_tune("", "--image-size 32");
   EXPECT_EQ(tuned_card["init"], model);
   EXPECT_EQ(tuned_card["config"]["image_size"], 64);
+  EXPECT_EQ(tuned_card["config"]["part_map_weight"], 0);
+  // The part-map head joins a fine-tune (the datasets have part maps); a count density needs a
+  // count head, which this model lacks.
+  const auto parts_card = fine_tune("_parts", "--part-maps 0.5");
+  EXPECT_EQ(parts_card["config"]["part_map_weight"], 0.5);
+  EXPECT_EQ(RunCli("train structure --train " + (dir_ / "train").string() + " --val " +
+                       (dir_ / "val").string() + " --work " + work + "_density --out " + tuned +
+                       "_density --init " + model + " --steps 1 --count-density",
+                   &err),
+            1);
+  EXPECT_NE(err.find("count head"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("train structure --train x --val y --part-maps -1"), 2);
   EXPECT_EQ(RunCli("train structure --train x --val y --init " + model + " --base " + model), 2);
 
   const fs::path out = dir_ / "pred_learned";

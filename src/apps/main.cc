@@ -426,6 +426,18 @@ int main(int argc, char** argv) {
                    "its shape), against 1 for the others")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  train_structure_cmd
+      ->add_option("--part-maps", train_structure.part_map_weight,
+                   "train with the part-map head at this loss weight (0: none): every image token "
+                   "also learns which part labels and which seams between parts its patch shows, "
+                   "from the renderer's part maps (needs --masks rendered data); with --init it "
+                   "adds the head or changes its weight (default: the initial model's, else 0)")
+      ->check(CLI::Range(0.0, 100.0));
+  train_structure_cmd->add_flag(
+      "--count-density", train_structure.config.count_density,
+      "with --count-head: every image token also says how many parts of each label it holds the "
+      "centre of, and the sums join the count head (with --part-maps they learn from the part "
+      "maps' visible parts); with --init it adds the density to the model");
   train_structure_cmd->add_flag("--template-head", train_structure.config.template_head,
                                 "train with the per-label template head (direct supervision of "
                                 "each label's first part: loops, curve types, extrude)");

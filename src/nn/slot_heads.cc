@@ -65,8 +65,8 @@ int64_t CountTargets(const std::vector<StructureExample>& batch) {
   return n;
 }
 
-torch::Tensor CountLoss(SlotHead& head, const torch::Tensor& memory,
-                        const std::vector<StructureExample>& batch, double normaliser) {
+torch::Tensor CountLoss(const torch::Tensor& logits, const std::vector<StructureExample>& batch,
+                        double normaliser) {
   const int64_t b = static_cast<int64_t>(batch.size());
   auto targets = torch::full({b, NumSlots()}, -100, torch::kLong);  // -100: ignored
   auto tg = targets.accessor<int64_t, 2>();
@@ -79,15 +79,15 @@ torch::Tensor CountLoss(SlotHead& head, const torch::Tensor& memory,
   }
   if (normaliser <= 0) normaliser = static_cast<double>(std::max<int64_t>(1, CountTargets(batch)));
   return torch::nn::functional::cross_entropy(
-             head(memory).reshape({b * NumSlots(), kMaxCountClass + 1}), targets.reshape({-1}),
+             logits.reshape({b * NumSlots(), kMaxCountClass + 1}), targets.reshape({-1}),
              torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(
                  torch::kSum)) /
          normaliser;
 }
 
-CountTable MakeCountTable(SlotHead& head, const torch::Tensor& memory) {
+CountTable MakeCountTable(const torch::Tensor& logits) {
   constexpr double kFloor = -30;  // keeps impossible counts finite
-  auto logp = torch::log_softmax(head(memory)[0], -1).to(torch::kDouble);  // [slots, K]
+  auto logp = torch::log_softmax(logits[0], -1).to(torch::kDouble);  // [slots, K]
   auto tail = torch::logcumsumexp(logp.flip(-1), -1).flip(-1);
   auto lp = logp.accessor<double, 2>();
   auto tl = tail.accessor<double, 2>();

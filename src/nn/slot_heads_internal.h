@@ -38,22 +38,23 @@ inline SlotHead MakeCountHead(const StructureModelConfig& c) {
 
 // ---- Counts ----
 
-// The cross-entropy over the slots of each example's own category (counts clipped to the last
-// class), summed and divided by `normaliser`; <= 0 means the number of those slots (the mean).
-torch::Tensor CountLoss(SlotHead& head, const torch::Tensor& memory,
-                        const std::vector<StructureExample>& batch, double normaliser = 0);
+// The cross-entropy of the count logits ([B, slots, kMaxCountClass + 1]) over the slots of each
+// example's own category (counts clipped to the last class), summed and divided by `normaliser`;
+// <= 0 means the number of those slots (the mean).
+torch::Tensor CountLoss(const torch::Tensor& logits, const std::vector<StructureExample>& batch,
+                        double normaliser = 0);
 
 // The number of count targets of a batch: the labels of each example's category, summed.
 int64_t CountTargets(const std::vector<StructureExample>& batch);
 
-// The head's answer for one image (memory [1, M, d]) as log-probabilities, per slot: of each
-// count class, and of each count "at least k" (k = 0 .. kMaxCountClass).
+// The count logits of one image ([1, slots, kMaxCountClass + 1]) as log-probabilities, per slot:
+// of each count class, and of each count "at least k" (k = 0 .. kMaxCountClass).
 struct CountTable {
   std::vector<std::array<double, kMaxCountClass + 1>> exactly, at_least;
   double Exactly(int slot, int n) const { return exactly[slot][std::min(n, kMaxCountClass)]; }
   double AtLeast(int slot, int n) const { return at_least[slot][std::min(n, kMaxCountClass)]; }
 };
-CountTable MakeCountTable(SlotHead& head, const torch::Tensor& memory);
+CountTable MakeCountTable(const torch::Tensor& logits);
 
 // Where a decoding hypothesis stands among its parts: its category, the label of its current
 // part, how many parts of that label it has so far, and how many tokens of the current part

@@ -6,12 +6,15 @@
 #include <map>
 #include <mutex>
 
+#include "core/check.h"
 #include "core/file_io.h"
 #include "core/parallel.h"
 #include "dataset/manifest.h"
 #include "image/clutter.h"
 #include "program/json_io.h"
 #include "program/structure_tokens.h"
+#include "program/vocabulary.h"
+#include "render/renderer.h"
 
 namespace img2cad::nn {
 
@@ -35,9 +38,10 @@ image::Image EnlargeByRepetition(const image::Image& img, int size) {
 core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
                                                                 const std::string& split, int limit,
                                                                 ObjectMasks masks,
-                                                                LoadReport* report) {
+                                                                LoadReport* report,
+                                                                bool part_maps) {
   IMG2CAD_ASSIGN_OR_RETURN(auto entries, dataset::ReadManifest(dataset, split));
-  if (masks == ObjectMasks::kRendered) {
+  if (masks == ObjectMasks::kRendered || part_maps) {
     for (const auto& e : entries) {
       if (e.maps) continue;
       return core::Status(core::StatusCode::kInvalidArgument,
@@ -80,6 +84,21 @@ core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::strin
     } else {
       s.foreground = image::FindForeground(*img);
     }
+    if (part_maps) {
+      auto map = image::ReadImage(e.maps->parts);
+      if (!map.ok()) return fail(map.status());
+      if (map->width != img->width || map->height != img->height)
+        return fail(core::Status(core::StatusCode::kInvalidArgument,
+                                 "part map is not the size of the image", "", e.maps->parts));
+      s.part_ids = render::PartIdsFromImage(*map, static_cast<int>(program->parts.size()));
+      for (const auto& part : program->parts) {
+        const auto label = program::LabelIndex(e.category, part.label);
+        if (!label)
+          return fail(core::Status(core::StatusCode::kInvalidArgument,
+                                   "unknown label " + part.label, "", e.program_path));
+        s.part_labels.push_back(static_cast<int16_t>(*label));
+      }
+    }
     s.photo = std::move(img).value();
     s.tokens = std::move(tokens).value();
     s.program = std::move(program).value();
@@ -117,10 +136,10 @@ std::vector<StructureSample> InterleaveCategories(std::vector<StructureSample> v
 
 core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
                                             const std::string& val_data, int train_limit,
-                                            ObjectMasks masks) {
+                                            ObjectMasks masks, bool part_maps) {
   TrainingSets sets;
   IMG2CAD_ASSIGN_OR_RETURN(sets.train, LoadStructureSamples(train_data, "train", train_limit, masks,
-                                                            &sets.train_report));
+                                                            &sets.train_report, part_maps));
   IMG2CAD_ASSIGN_OR_RETURN(auto val,
                            LoadStructureSamples(val_data, "val", 0, masks, &sets.val_report));
   if (sets.train.empty()) {
@@ -171,8 +190,11 @@ image::Crop TightCrop(const image::Image& photo, const image::Foreground& fg, in
 }  // namespace
 
 image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
-                        const CropAugmentation& augment) {
-  if (rng == nullptr) return image::CropToObject(s.photo, s.foreground, size).rgb;
+                        const CropAugmentation& augment, image::CropWindow* window) {
+  if (rng == nullptr) {
+    if (window) *window = image::ObjectWindow(s.foreground);
+    return image::CropToObject(s.photo, s.foreground, size).rgb;
+  }
   // Crop jitter: the found box moves by up to 6% of its size, grows or shrinks by up to 10%,
   // and the margin varies around predict's 8%.
   image::Foreground fg = s.foreground;
@@ -190,9 +212,10 @@ image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
   const int cut = augment.low_res > 0 && rng->Bernoulli(augment.low_res)
                       ? static_cast<int>(std::lround(size * rng->Uniform(0.45, 0.9)))
                       : size;
-  image::Crop crop = augment.tight > 0 && rng->Bernoulli(augment.tight)
-                         ? TightCrop(s.photo, fg, cut, margin, *rng)
-                         : image::CropToObject(s.photo, fg, cut, margin);
+  const bool tight = augment.tight > 0 && rng->Bernoulli(augment.tight);
+  image::Crop crop = tight ? TightCrop(s.photo, fg, cut, margin, *rng)
+                           : image::CropToObject(s.photo, fg, cut, margin);
+  if (window) *window = tight ? image::CropWindow{} : image::ObjectWindow(fg, margin);
   if (cut != size)
     crop = {EnlargeByRepetition(crop.rgb, size), EnlargeByRepetition(crop.mask, size)};
   // A photo's crop shows the room around the object; the render's backdrop is plain.
@@ -223,6 +246,64 @@ image::Image SampleCrop(const StructureSample& s, int size, core::Rng* rng,
     }
   if (rng->Uniform() < 0.2) img = image::GaussianBlur(img, rng->Uniform(0.3, 1.0));
   return img;
+}
+
+void PartMapTargets(const StructureSample& s, const image::CropWindow& window, int grid,
+                    std::vector<int16_t>* labels, std::vector<uint8_t>* seams,
+                    std::vector<std::array<int16_t, 2>>* centres) {
+  labels->clear();
+  seams->clear();
+  centres->clear();
+  const int w = s.photo.width, h = s.photo.height;
+  if (s.part_ids.empty() || window.side <= 0 || grid <= 0) return;
+  IMG2CAD_CHECK(s.part_ids.size() == static_cast<size_t>(w) * h) << "part map of " << s.id;
+  auto id_at = [&](int x, int y) -> int {
+    return x < 0 || y < 0 || x >= w || y >= h ? -1 : s.part_ids[static_cast<size_t>(y) * w + x];
+  };
+  // A seam pixel has a visible part and a neighbour (right or below) on another visible part.
+  auto seam_at = [&](int x, int y) {
+    const int id = id_at(x, y);
+    if (id < 0) return false;
+    const int r = id_at(x + 1, y), d = id_at(x, y + 1);
+    return (r >= 0 && r != id) || (d >= 0 && d != id);
+  };
+  labels->assign(static_cast<size_t>(grid) * grid, -1);
+  seams->assign(labels->size(), 0);
+  const double cell = window.side / grid;
+  const double x0 = window.cx - window.side / 2, y0 = window.cy - window.side / 2;
+  for (int gy = 0; gy < grid; ++gy)
+    for (int gx = 0; gx < grid; ++gx) {
+      const size_t i = static_cast<size_t>(gy) * grid + gx;
+      const int id = id_at(static_cast<int>(std::floor(x0 + (gx + 0.5) * cell)),
+                           static_cast<int>(std::floor(y0 + (gy + 0.5) * cell)));
+      if (id >= 0 && static_cast<size_t>(id) < s.part_labels.size())
+        (*labels)[i] = s.part_labels[id];
+      const int xa = static_cast<int>(std::floor(x0 + gx * cell));
+      const int ya = static_cast<int>(std::floor(y0 + gy * cell));
+      const int xb = std::max(xa + 1, static_cast<int>(std::ceil(x0 + (gx + 1) * cell)));
+      const int yb = std::max(ya + 1, static_cast<int>(std::ceil(y0 + (gy + 1) * cell)));
+      for (int y = ya; y < yb && !(*seams)[i]; ++y)
+        for (int x = xa; x < xb; ++x)
+          if (seam_at(x, y)) {
+            (*seams)[i] = 1;
+            break;
+          }
+    }
+  // Each visible part's mean pixel position.
+  std::vector<double> sx(s.part_labels.size(), 0), sy(sx.size(), 0), n(sx.size(), 0);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const int id = id_at(x, y);
+      if (id < 0 || static_cast<size_t>(id) >= sx.size()) continue;
+      sx[id] += x + 0.5, sy[id] += y + 0.5, n[id] += 1;
+    }
+  for (size_t id = 0; id < sx.size(); ++id) {
+    if (n[id] < kMinVisiblePixels) continue;
+    const int gx = static_cast<int>(std::floor((sx[id] / n[id] - x0) / cell));
+    const int gy = static_cast<int>(std::floor((sy[id] / n[id] - y0) / cell));
+    if (gx < 0 || gy < 0 || gx >= grid || gy >= grid) continue;
+    centres->push_back({static_cast<int16_t>(gy * grid + gx), s.part_labels[id]});
+  }
 }
 
 }  // namespace img2cad::nn

@@ -34,6 +34,11 @@ struct StructureSample {
   program::Program program;      // the ground truth (stage 2's targets)
   // The render's camera, when the manifest records it (stage 2's camera head).
   std::optional<std::array<double, 2>> view_deg;  // azimuth, elevation
+  // Loaded only when asked for (LoadStructureSamples' part_maps): the part visible at each photo
+  // pixel (row-major, an index into program.parts, -1 for the background), and each part's label
+  // as its index in LabelsOf(category). Empty otherwise.
+  std::vector<int16_t> part_ids;
+  std::vector<int16_t> part_labels;
 };
 
 struct LoadReport {
@@ -45,24 +50,28 @@ struct LoadReport {
 // Loads the entries of `split` (all when empty; at most `limit` when > 0, taken evenly from the
 // categories in manifest order) of DATASET, in parallel within the thread budget. A sample whose
 // image or program cannot be read, or whose structure the token language refuses, is skipped and
-// counted, as is one whose mask map cannot be read. Errors: the manifest cannot be read
-// (kNotFound, kParse naming the file and line), or kRendered masks from a dataset made without
-// them (kInvalidArgument naming the manifest and the first such sample).
+// counted, as is one whose mask map or part map cannot be read. With `part_maps` each sample also
+// gets its part-id map (the dataset's parts maps, made with the mask maps). Errors: the manifest
+// cannot be read (kNotFound, kParse naming the file and line), or kRendered masks or part maps
+// from a dataset made without them (kInvalidArgument naming the manifest and the first such
+// sample).
 core::Result<std::vector<StructureSample>> LoadStructureSamples(const std::string& dataset,
                                                                 const std::string& split, int limit,
                                                                 ObjectMasks masks,
-                                                                LoadReport* report);
+                                                                LoadReport* report,
+                                                                bool part_maps = false);
 
 // Both sets for training: TRAIN_DATA's train split (at most `train_limit` samples when > 0) and
-// VAL_DATA's val split with its categories interleaved (InterleaveCategories). Errors: those of
-// LoadStructureSamples, or kInvalidArgument naming the folder when a split has no sample.
+// VAL_DATA's val split with its categories interleaved (InterleaveCategories); `part_maps` loads
+// the training samples' part maps. Errors: those of LoadStructureSamples, or kInvalidArgument
+// naming the folder when a split has no sample.
 struct TrainingSets {
   std::vector<StructureSample> train, val;
   LoadReport train_report, val_report;
 };
 core::Result<TrainingSets> LoadTrainingSets(const std::string& train_data,
                                             const std::string& val_data, int train_limit,
-                                            ObjectMasks masks);
+                                            ObjectMasks masks, bool part_maps = false);
 
 // The samples reordered so that the categories take turns (a prefix is balanced), each category
 // keeping its order.
@@ -87,8 +96,23 @@ struct CropAugmentation {
 // The network's input for a sample: the object crop at `size` x `size`. Without `rng` it is
 // exactly what `predict` feeds the network; with it, augmented: the crop box moves and scales,
 // the margin varies, and colour, brightness, contrast, saturation, blur and noise are jittered;
-// `augment` adds clutter backdrops and low-resolution crops to a share of them.
+// `augment` adds clutter backdrops and low-resolution crops to a share of them. `window`, when
+// given, receives the square of the photo that the crop shows (side 0 for a tight crop, whose
+// picture was cut first).
 image::Image SampleCrop(const StructureSample& sample, int size, core::Rng* rng,
-                        const CropAugmentation& augment = {});
+                        const CropAugmentation& augment = {}, image::CropWindow* window = nullptr);
+
+// Per-cell targets of the part-map head (StructureModelConfig::part_map_weight) for a crop that
+// shows `window` of the sample's photo, on a `grid` x `grid` raster of the crop, row-major:
+// `labels` holds the label (index in LabelsOf(category)) of the part seen at each cell's centre,
+// -1 for the background; `seams` is 1 where the cell covers a pixel at which two visible parts
+// meet (the lines between drawers, doors and shelves); `centres` lists, for every part with at
+// least kMinVisiblePixels visible pixels whose mean position falls in the window, that position's
+// cell and the part's label. All stay empty when the sample has no part map or the window is
+// empty (side 0).
+inline constexpr int kMinVisiblePixels = 3;
+void PartMapTargets(const StructureSample& sample, const image::CropWindow& window, int grid,
+                    std::vector<int16_t>* labels, std::vector<uint8_t>* seams,
+                    std::vector<std::array<int16_t, 2>>* centres);
 
 }  // namespace img2cad::nn

@@ -8,6 +8,8 @@
 
 #include "core/file_io.h"
 #include "core/temp_dir.h"
+#include "program/vocabulary.h"
+#include "render/renderer.h"
 
 namespace img2cad::nn {
 namespace {
@@ -96,6 +98,68 @@ TEST(StructureDataTest, AnUnreadableMaskMapSkipsAndCountsTheSample) {
   EXPECT_EQ(report.failed, 1);
   ASSERT_EQ(report.failures.size(), 1u);
   EXPECT_NE(report.failures[0].find("chair_00000000"), std::string::npos);
+}
+
+// Part maps load as part ids with each part's label, and their crops' targets follow the crop:
+// labels at the cells' centres, seams where two parts meet, nothing without a map or a window.
+TEST(StructureDataTest, PartMapsLoadAndTheirTargetsFollowTheCrop) {
+  core::TempDir tmp("structure_data");
+  const std::string data = OneSampleDataset(tmp.path() / "d", true);
+  // Over the mask map's box (x 30-60, y 20-50): the seat (part 0) left of x 45, a leg (part 2)
+  // right of it.
+  render::Frame frame;
+  frame.rgb = image::Image(64, 64, 3, 0);
+  frame.part_id.assign(64 * 64, -1);
+  for (int y = 20; y < 50; ++y)
+    for (int x = 30; x < 60; ++x) frame.part_id[y * 64 + x] = x < 45 ? 0 : 2;
+  ASSERT_TRUE(image::WritePng((tmp.path() / "d/images/chair_00000000.mask.png").string(),
+                              render::PartIdImage(frame))
+                  .ok());
+  LoadReport report;
+  auto loaded = LoadStructureSamples(data, "train", 0, ObjectMasks::kFound, &report, true);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->size(), 1u);
+  const StructureSample& s = (*loaded)[0];
+  EXPECT_EQ(s.part_ids, frame.part_id);
+  const auto seat = program::LabelIndex("chair", "seat"), leg = program::LabelIndex("chair", "leg");
+  ASSERT_EQ(s.part_labels.size(), 10u);
+  EXPECT_EQ(s.part_labels[0], *seat);
+  EXPECT_EQ(s.part_labels[2], *leg);
+
+  // The window x 20-68, y 11-59 on an 8-cell grid: 6 pixels a cell.
+  std::vector<int16_t> labels;
+  std::vector<uint8_t> seams;
+  std::vector<std::array<int16_t, 2>> centres;
+  PartMapTargets(s, {44, 35, 48}, 8, &labels, &seams, &centres);
+  ASSERT_EQ(labels.size(), 64u);
+  ASSERT_EQ(seams.size(), 64u);
+  EXPECT_EQ(labels[0], -1);             // centre (23, 14)
+  EXPECT_EQ(labels[4 * 8 + 2], *seat);  // centre (35, 38)
+  EXPECT_EQ(labels[4 * 8 + 5], *leg);   // centre (53, 38)
+  int seam_cells = 0;
+  for (int i = 0; i < 64; ++i) seam_cells += seams[i];
+  EXPECT_EQ(seams[4 * 8 + 4], 1);  // x 44-50 holds the meeting at 44|45
+  EXPECT_EQ(seams[4 * 8 + 3], 0);  // x 38-44 ends before it
+  EXPECT_EQ(seam_cells, 6);        // rows 1-6 (y 17-53) hold the parts' rows 20-49
+  // The seat's pixels centre on (37.5, 35), the leg's on (52.5, 35): cells (2, 4) and (5, 4).
+  const std::vector<std::array<int16_t, 2>> expected = {{4 * 8 + 2, static_cast<int16_t>(*seat)},
+                                                        {4 * 8 + 5, static_cast<int16_t>(*leg)}};
+  EXPECT_EQ(centres, expected);
+  PartMapTargets(s, {}, 8, &labels, &seams, &centres);
+  EXPECT_TRUE(labels.empty() && seams.empty() && centres.empty());
+  StructureSample without = s;
+  without.part_ids.clear();
+  PartMapTargets(without, {44, 35, 48}, 8, &labels, &seams, &centres);
+  EXPECT_TRUE(labels.empty() && seams.empty() && centres.empty());
+
+  // A part map that cannot be read skips the sample, named.
+  ASSERT_TRUE(
+      core::WriteFileAtomic((tmp.path() / "d/images/chair_00000000.mask.png").string(), "x").ok());
+  LoadReport bad;
+  auto skipped = LoadStructureSamples(data, "train", 0, ObjectMasks::kFound, &bad, true);
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_TRUE(skipped->empty());
+  EXPECT_EQ(bad.failed, 1);
 }
 
 // Columns of `img` that repeat their left neighbour, up to the colour jitter's sensor noise.

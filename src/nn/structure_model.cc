@@ -20,6 +20,7 @@
 #include "core/version.h"
 #include "nn/data_parallel_internal.h"
 #include "nn/layers_internal.h"
+#include "nn/part_map_head_internal.h"
 #include "nn/slot_heads_internal.h"
 #include "nn/torch_io_internal.h"
 #include "program/structure_tokens.h"
@@ -103,6 +104,15 @@ struct NetImpl : torch::nn::Module {
       category = register_module("category", torch::nn::Linear(c.d_model, vocab));
     if (c.count_head) counts = register_module("counts", slot_heads::MakeCountHead(c));
     if (c.template_head) templates = register_module("templates", TemplateHead(c));
+    if (c.part_map_weight > 0) part_map = register_module("part_map", part_map::PartMapHead(c));
+    if (c.count_head && c.count_density)
+      density = register_module("density", part_map::CountDensity(c));
+  }
+  // The count head's logits [B, slots, K], with the count density's expert when there is one.
+  torch::Tensor count_logits(const torch::Tensor& memory) {
+    auto logits = counts(memory);
+    if (density) logits = logits + density->Expert(density(memory).sum(1));
+    return logits;
   }
   // Teacher forcing: memory [B, M, d] (from the encoder), inputs [B, L] -> logits [B, L, V].
   torch::Tensor forward(const torch::Tensor& memory, const torch::Tensor& inputs) {
@@ -122,6 +132,8 @@ struct NetImpl : torch::nn::Module {
   torch::nn::Linear category{nullptr};  // over the whole vocabulary; masked to category tokens
   SlotHead counts{nullptr};
   TemplateHead templates{nullptr};
+  part_map::PartMapHead part_map{nullptr};
+  part_map::CountDensity density{nullptr};
 };
 TORCH_MODULE(Net);
 
@@ -160,7 +172,7 @@ torch::Tensor Images(const std::vector<StructureExample>& batch, int size) {
 // its examples, its count targets and its template targets. So the shards' gradients add up to
 // the batch's.
 struct Normalisers {
-  double tokens, examples, counts, templates;
+  double tokens, examples, counts, templates, part_cells, density_examples;
 };
 
 // One shard's share of the batch loss: the grammar-masked token cross-entropy, plus the category,
@@ -237,11 +249,19 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
                       norm.examples;
   }
   if (net->counts)
-    loss = loss + slot_heads::CountLoss(net->counts, memory, shard, std::max(1.0, norm.counts));
+    loss =
+        loss + slot_heads::CountLoss(net->count_logits(memory), shard, std::max(1.0, norm.counts));
   if (net->templates)
     loss =
         loss + slot_heads::TemplateLoss(net->templates, memory, slot_heads::TemplateTargets(shard),
                                         std::max(1.0, norm.templates));
+  if (net->part_map && norm.part_cells > 0)
+    loss = loss + net->config.part_map_weight *
+                      part_map::PartMapLoss(net->part_map, memory, shard, norm.part_cells);
+  if (net->density && net->config.part_map_weight > 0 && norm.density_examples > 0)
+    loss = loss + net->config.part_map_weight * part_map::DensityLoss(net->density(memory), shard,
+                                                                      net->config.grid_stride / 4,
+                                                                      norm.density_examples);
   return {token_loss.item<double>(), loss};
 }
 
@@ -322,7 +342,7 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
       torch::NoGradGuard frozen;
       memory = net->encoder(Images(batch, config().image_size));
     }
-    auto loss = slot_heads::CountLoss(net->counts, memory, batch);
+    auto loss = slot_heads::CountLoss(net->count_logits(memory), batch);
     impl_->optimizer->zero_grad();
     loss.backward();
     torch::nn::utils::clip_grad_norm_(impl_->Trainable(), 1.0);
@@ -333,10 +353,13 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   std::vector<size_t> lengths;
   for (const auto& e : batch) lengths.push_back(e.tokens.size());
   const auto shards = data_parallel::DealShards(lengths, kShards);
-  Normalisers norm{0, static_cast<double>(batch.size()), 0, 0};
+  Normalisers norm{0, static_cast<double>(batch.size()), 0, 0, 0, 0};
   for (const auto& e : batch) norm.tokens += static_cast<double>(e.tokens.size() - 1);
   if (net->counts) norm.counts = static_cast<double>(slot_heads::CountTargets(batch));
   if (net->templates) norm.templates = static_cast<double>(slot_heads::TemplateTargetCount(batch));
+  if (net->part_map)
+    norm.part_cells = static_cast<double>(part_map::PartMapCells(batch, net->config));
+  if (net->density) norm.density_examples = static_cast<double>(part_map::DensityExamples(batch));
   std::array<double, kShards> token_loss{};
   data_parallel::ForwardBackward<Net>(
       net, &impl_->replicas, [&] { return Net(config()); }, shards,
@@ -396,7 +419,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
   };
   const double count_weight = net->counts ? config().count_weight : 0;
   CountTable counts;
-  if (count_weight > 0) counts = slot_heads::MakeCountTable(net->counts, memory);
+  if (count_weight > 0) counts = slot_heads::MakeCountTable(net->count_logits(memory));
   const double template_weight = net->templates ? config().template_weight : 0;
   TemplateTable templates;
   if (template_weight > 0) templates = slot_heads::MakeTemplateTable(net->templates, memory);
@@ -534,7 +557,9 @@ core::Status StructureModel::Save(const std::string& dir, const std::string& car
                  {"count_weight", c.count_weight},
                  {"template_head", c.template_head},
                  {"template_weight", c.template_weight},
-                 {"first_part_weight", c.first_part_weight}};
+                 {"first_part_weight", c.first_part_weight},
+                 {"part_map_weight", c.part_map_weight},
+                 {"count_density", c.count_density}};
   j["parameters"] = num_parameters();
   return torch_io::SaveModelDir(dir, *impl_->net, std::move(j), card_json);
 }
@@ -583,13 +608,16 @@ core::Result<StructureModel> StructureModel::Load(const std::string& dir) {
     c.template_head = cj.value("template_head", false);
     c.template_weight = cj.value("template_weight", 0.0);
     c.first_part_weight = cj.value("first_part_weight", 1.0);
+    c.part_map_weight = cj.value("part_map_weight", 0.0);
+    c.count_density = cj.value("count_density", false);
   } catch (const nlohmann::json::exception&) {
     return bad("config", "missing or mistyped configuration");
   }
   if ((c.grid_stride != 16 && c.grid_stride != 32) || c.image_size <= 0 || c.image_size % 32 ||
       c.heads <= 0 || c.d_model % c.heads || c.layers <= 0 || c.width < 8 || c.ff <= 0 ||
       c.encoder_blocks < 1 || c.encoder_blocks > kMaxEncoderBlocks || !(c.count_weight >= 0) ||
-      !(c.template_weight >= 0) || !(c.first_part_weight > 0)) {
+      !(c.template_weight >= 0) || !(c.first_part_weight > 0) || !(c.part_map_weight >= 0) ||
+      (c.count_density && !c.count_head)) {
     return bad("config", "impossible configuration");
   }
   StructureModel model(std::make_unique<Impl>(c));
@@ -606,18 +634,69 @@ core::Result<StructureModel> StructureModel::CountHeadOver(const std::string& ba
   }
   StructureModelConfig config = base.config();
   config.count_head = true;
-  StructureModel model = Create(config, seed);
-  torch::NoGradGuard no_grad;
-  auto target = model.impl_->net->named_parameters();
-  for (const auto& p : base.impl_->net->named_parameters()) target[p.key()].copy_(p.value());
+  StructureModel model = base.WithConfig(config, seed);
   model.impl_->counts_only = true;
   return model;
 }
 
-core::Result<StructureModel> StructureModel::FineTuneFrom(const std::string& dir, uint64_t seed) {
+StructureModel StructureModel::WithConfig(const StructureModelConfig& config, uint64_t seed) const {
+  StructureModel model = Create(config, seed);
+  torch::NoGradGuard no_grad;
+  auto target = model.impl_->net->named_parameters();
+  for (const auto& p : impl_->net->named_parameters())
+    if (auto* t = target.find(p.key())) t->copy_(p.value());
+  return model;
+}
+
+core::Result<StructureModel> StructureModel::FineTuneFrom(const std::string& dir, uint64_t seed,
+                                                          double part_map_weight,
+                                                          bool add_count_density) {
   IMG2CAD_ASSIGN_OR_RETURN(StructureModel model, Load(dir));
+  StructureModelConfig config = model.config();
+  if (part_map_weight >= 0) config.part_map_weight = part_map_weight;
+  if (add_count_density) {
+    if (!config.count_head)
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "a count density needs a model with a count head", "",
+                          dir + "/model.json");
+    config.count_density = true;
+  }
+  if (config != model.config()) {
+    const bool same_modules =
+        (config.part_map_weight > 0) == (model.config().part_map_weight > 0) &&
+        config.count_density == model.config().count_density;
+    if (same_modules) {
+      model.impl_->net->config = config;  // another loss weight, the same modules
+    } else {
+      model = model.WithConfig(config, seed);
+    }
+  }
   model.impl_->seed = seed;
   return model;
+}
+
+core::Result<double> StructureModel::PartMapLoss(
+    const std::vector<StructureExample>& examples) const {
+  Net& net = impl_->net;
+  if (!net->part_map)
+    return core::Status(core::StatusCode::kInvalidArgument, "the model has no part-map head");
+  const size_t cells = static_cast<size_t>(part_map::Grid(config())) * part_map::Grid(config());
+  for (const auto& e : examples)
+    if (!e.part_labels.empty() && (e.part_labels.size() != cells || e.part_seams.size() != cells))
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "part-map targets need " + std::to_string(cells) + " cells");
+  const int64_t n = part_map::PartMapCells(examples, config());
+  if (n == 0) return 0.0;
+  try {
+    torch::NoGradGuard no_grad;
+    net->eval();
+    const auto memory = net->encoder(Images(examples, config().image_size));
+    return part_map::PartMapLoss(net->part_map, memory, examples, static_cast<double>(n))
+        .item<double>();
+  } catch (const c10::Error& e) {
+    return core::Status(core::StatusCode::kInternal,
+                        std::string("part-map loss failed: ") + e.what_without_backtrace());
+  }
 }
 
 void StructureModel::set_count_weight(double weight) {
@@ -701,10 +780,24 @@ core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image&
   return AskHead<std::vector<int>>(
       net, static_cast<bool>(net->counts), "count head", crop, category,
       [&](const torch::Tensor& memory) {
-        const auto best = net->counts(memory)[0].argmax(-1);
+        const auto best = net->count_logits(memory)[0].argmax(-1);
         std::vector<int> counts;
         for (int l = 0; l < NumLabels(category); ++l)
           counts.push_back(static_cast<int>(best[SlotOffset(category) + l].item<int64_t>()));
+        return counts;
+      });
+}
+
+core::Result<std::vector<double>> StructureModel::PredictVisibleCounts(const image::Image& crop,
+                                                                       int category) const {
+  Net& net = impl_->net;
+  return AskHead<std::vector<double>>(
+      net, static_cast<bool>(net->density), "count density", crop, category,
+      [&](const torch::Tensor& memory) {
+        const auto sums = net->density(memory).sum(1)[0];
+        std::vector<double> counts;
+        for (int l = 0; l < NumLabels(category); ++l)
+          counts.push_back(sums[SlotOffset(category) + l].item<double>());
         return counts;
       });
 }

@@ -7,6 +7,7 @@
 // reserved from the process budget (core/parallel.h).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -57,6 +58,15 @@ struct StructureModelConfig {
   // loops, curve types and extrudes: what decides its shape; later instances mostly copy it),
   // against 1 for every other token. 1 is the plain loss; TrainStep still reports the plain one.
   double first_part_weight = 1.0;
+  // Training only: the weight of the part-map head's loss (src/nn/part_map_head_internal.h: from
+  // every image token, the part label and the seams between visible parts in its patch, learned
+  // from the renderer's part maps); 0 means no such head. Decoding never reads the head.
+  double part_map_weight = 0.0;
+  // A count density beside the count head (part_map_head_internal.h): every image token says how
+  // many parts of each label it holds the centre of, and the sums join the count head's logits.
+  // With part_map_weight > 0 the density also learns from the part maps' visible part centres.
+  // Needs count_head.
+  bool count_density = false;
   bool operator==(const StructureModelConfig&) const = default;
 };
 
@@ -79,6 +89,12 @@ struct StructureHypothesis {
 struct StructureExample {
   image::Image crop;
   std::vector<int> tokens;
+  // Optional targets of the part-map head (PartMapTargets in structure_data.h), on a raster of
+  // image_size / 4 cells a side; empty for none.
+  std::vector<int16_t> part_labels;
+  std::vector<uint8_t> part_seams;
+  // With them, each visible part's centre: (cell of that raster, label in the category).
+  std::vector<std::array<int16_t, 2>> part_centres;
 };
 
 class StructureModel {
@@ -90,8 +106,13 @@ class StructureModel {
   // trained. Errors: those of Load, or a base that already has a count head.
   static core::Result<StructureModel> CountHeadOver(const std::string& base_dir, uint64_t seed);
   // The saved model in `dir`, configuration and weights, ready to train further as a whole
-  // (fine-tuning): a fresh optimiser, step 0, and dropout drawn from `seed`. Errors: those of Load.
-  static core::Result<StructureModel> FineTuneFrom(const std::string& dir, uint64_t seed);
+  // (fine-tuning): a fresh optimiser, step 0, and dropout drawn from `seed`. A `part_map_weight`
+  // >= 0 replaces the saved one, and `add_count_density` adds a count density to a model with a
+  // count head; a head the saved model lacks starts fresh (seeded by `seed`). Errors: those of
+  // Load, or kInvalidArgument for a count density without a count head.
+  static core::Result<StructureModel> FineTuneFrom(const std::string& dir, uint64_t seed,
+                                                   double part_map_weight = -1,
+                                                   bool add_count_density = false);
   // Reads DIR/model.json and DIR/weights.pt. Errors: kNotFound, kParse naming the file, or a
   // structure-token or vocabulary version this build does not speak.
   static core::Result<StructureModel> Load(const std::string& dir);
@@ -129,6 +150,11 @@ class StructureModel {
   // program::Categories()), in the vocabulary's label order. Errors: kInvalidArgument without a
   // count head, for an empty image or for an unknown category.
   core::Result<std::vector<int>> PredictCounts(const image::Image& crop, int category) const;
+  // The count density's sums (StructureModelConfig::count_density) for every label of `category`,
+  // in the vocabulary's label order: how many parts of each label it sees (not rounded). Errors:
+  // kInvalidArgument without a count density, for an empty image or for an unknown category.
+  core::Result<std::vector<double>> PredictVisibleCounts(const image::Image& crop,
+                                                         int category) const;
   // Changes the count expert's weight at decoding (validation sweeps; Save records it).
   void set_count_weight(double weight);
 
@@ -141,6 +167,11 @@ class StructureModel {
                                                                int category) const;
   // Changes the template expert's weight at decoding (validation sweeps; Save records it).
   void set_template_weight(double weight);
+
+  // The part-map head's loss (part_map_head_internal.h) on the examples that have part-map
+  // targets, per target cell; 0 when none has. Errors: kInvalidArgument without a part-map head or
+  // for targets of the wrong size; kInternal when libtorch fails.
+  core::Result<double> PartMapLoss(const std::vector<StructureExample>& examples) const;
 
   // A training checkpoint: weights and optimiser state, so that training resumes exactly.
   // Errors: kIo / kParse naming the file, or a checkpoint of another configuration.
@@ -158,6 +189,9 @@ class StructureModel {
  private:
   struct Impl;
   double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
+  // A fresh model of `config` (seeded by `seed`) holding this one's weights wherever the two
+  // have the same parameter; the rest keep their fresh values.
+  StructureModel WithConfig(const StructureModelConfig& config, uint64_t seed) const;
   std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam,
                                               const std::vector<double>& category_prior) const;
   std::vector<std::vector<double>> CategoryProbsImpl(const std::vector<image::Image>& crops) const;

@@ -316,6 +316,120 @@ TEST(StructureModelTest, FirstPartWeightTrainsDifferentlyAndRoundTrips) {
   EXPECT_EQ(loaded->config().first_part_weight, 4);
 }
 
+// The fixture with part-map targets: each picture's dark region as label 0 of its category, the
+// rest background, and a seam down the middle of the dark region.
+std::vector<StructureExample> FixtureWithPartMaps(const StructureModelConfig& c) {
+  auto data = Fixture();
+  const int grid = c.image_size / 4;
+  for (auto& e : data) {
+    e.part_labels.assign(static_cast<size_t>(grid) * grid, -1);
+    e.part_seams.assign(e.part_labels.size(), 0);
+    for (int gy = 0; gy < grid; ++gy)
+      for (int gx = 0; gx < grid; ++gx)
+        if (e.crop.at(gx * 4 + 2, gy * 4 + 2, 0) < 100) {
+          e.part_labels[gy * grid + gx] = 0;
+          e.part_seams[gy * grid + gx] = gx == grid / 2;
+        }
+  }
+  return data;
+}
+
+// The part-map head is a training loss only: it learns its targets, changes what the encoder
+// learns when targets are given, changes nothing when none are, and fine-tuning adds or drops it.
+TEST(StructureModelTest, PartMapHeadLearnsItsTargetsAndRoundTrips) {
+  StructureModelConfig c = Tiny();
+  c.part_map_weight = 1;
+  StructureModel with_head = StructureModel::Create(c, 8);
+  StructureModel plain = StructureModel::Create(Tiny(), 8);
+  StructureModel no_targets = StructureModel::Create(c, 8);
+  const auto data = FixtureWithPartMaps(c);
+  const double before = with_head.PartMapLoss(data).value();
+  EXPECT_GT(before, 1.0);
+  std::vector<double> a, b, d;
+  for (int step = 0; step < 60; ++step) {
+    a.push_back(with_head.TrainStep(data, 3e-3).value());
+    b.push_back(plain.TrainStep(Fixture(), 3e-3).value());
+    d.push_back(no_targets.TrainStep(Fixture(), 3e-3).value());
+  }
+  EXPECT_LT(with_head.PartMapLoss(data).value(), before / 3);
+  EXPECT_EQ(b, d);  // without targets the head costs nothing and changes nothing
+  EXPECT_NE(a[5], b[5]);
+  EXPECT_EQ(with_head.PartMapLoss(Fixture()).value(), 0);
+  auto bad = data;
+  bad[0].part_seams.pop_back();
+  EXPECT_EQ(with_head.PartMapLoss(bad).status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(plain.PartMapLoss(data).status().code(), core::StatusCode::kInvalidArgument);
+
+  core::TempDir dir("structure_part_map");
+  ASSERT_TRUE(with_head.Save((dir.path() / "head").string()).ok());
+  auto loaded = StructureModel::Load((dir.path() / "head").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config(), c);
+  EXPECT_DOUBLE_EQ(loaded->PartMapLoss(data).value(), with_head.PartMapLoss(data).value());
+  // Fine-tuning drops the head with weight 0, and adds a fresh one to a model without it.
+  auto dropped = StructureModel::FineTuneFrom((dir.path() / "head").string(), 1, 0);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->config(), Tiny());
+  EXPECT_EQ(dropped->num_parameters(), plain.num_parameters());
+  EXPECT_EQ(dropped->Decode(data[2].crop, 1)->at(0).tokens,
+            with_head.Decode(data[2].crop, 1)->at(0).tokens);
+  ASSERT_TRUE(plain.Save((dir.path() / "plain").string()).ok());
+  auto added = StructureModel::FineTuneFrom((dir.path() / "plain").string(), 1, 2);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added->config().part_map_weight, 2);
+  EXPECT_EQ(added->num_parameters(), with_head.num_parameters());
+  EXPECT_EQ(added->Decode(data[1].crop, 1)->at(0).tokens,
+            plain.Decode(data[1].crop, 1)->at(0).tokens);
+  EXPECT_GT(added->PartMapLoss(data).value(), with_head.PartMapLoss(data).value());
+}
+
+// The count density learns the visible part centres it is given, joins the count head's answer,
+// round-trips, and needs a count head.
+TEST(StructureModelTest, CountDensityLearnsCentresAndRoundTrips) {
+  StructureModelConfig c = Tiny();
+  c.count_head = true;
+  c.count_density = true;
+  c.part_map_weight = 1;
+  auto data = FixtureWithPartMaps(c);
+  for (size_t k = 0; k < data.size(); ++k) {
+    int category = -1;
+    const auto counts = program::StructureLabelCounts(data[k].tokens, &category);
+    // Label 0's parts, centred one cell apart along the first row.
+    for (int n = 0; n < counts[0]; ++n)
+      data[k].part_centres.push_back({static_cast<int16_t>(n * 4), 0});
+  }
+  StructureModel model = StructureModel::Create(c, 9);
+  for (int step = 0; step < 150; ++step) ASSERT_TRUE(model.TrainStep(data, 3e-3).ok());
+  for (int k = 0; k < 3; ++k) {
+    int category = -1;
+    const auto truth = program::StructureLabelCounts(data[k].tokens, &category);
+    EXPECT_EQ(model.PredictCounts(data[k].crop, category).value(), truth) << "fixture " << k;
+    EXPECT_NEAR(model.PredictVisibleCounts(data[k].crop, category).value()[0], truth[0], 0.5)
+        << "fixture " << k;
+    EXPECT_EQ(model.Decode(data[k].crop, 1)->at(0).tokens, data[k].tokens) << "fixture " << k;
+  }
+  core::TempDir dir("structure_density");
+  ASSERT_TRUE(model.Save((dir.path() / "m").string()).ok());
+  auto loaded = StructureModel::Load((dir.path() / "m").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->config(), c);
+  EXPECT_EQ(loaded->PredictCounts(data[2].crop, 2).value(),
+            model.PredictCounts(data[2].crop, 2).value());
+  // Added by a fine-tune to a model with a count head; refused without one.
+  c.count_density = false;
+  ASSERT_TRUE(StructureModel::Create(c, 9).Save((dir.path() / "counts").string()).ok());
+  auto added = StructureModel::FineTuneFrom((dir.path() / "counts").string(), 1, -1, true);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_TRUE(added->config().count_density);
+  EXPECT_EQ(added->num_parameters(), model.num_parameters());
+  EXPECT_EQ(TrainedFixture().PredictVisibleCounts(data[0].crop, 0).status().code(),
+            core::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(StructureModel::Create(Tiny(), 9).Save((dir.path() / "plain").string()).ok());
+  EXPECT_EQ(
+      StructureModel::FineTuneFrom((dir.path() / "plain").string(), 1, -1, true).status().code(),
+      core::StatusCode::kInvalidArgument);
+}
+
 // Test-time crops score the category alone: it must be the decoder's first step, whether the
 // crops come one at a time or as a batch.
 TEST(StructureModelTest, CategoryProbsAreDecodingsFirstStep) {

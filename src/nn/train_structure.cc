@@ -79,11 +79,6 @@ double TemplateScore(const StructureModel& model, const std::vector<StructureSam
 
 core::Status TrainStructure(const TrainStructureOptions& o,
                             const std::function<void(const TrainProgress&)>& progress) {
-  IMG2CAD_ASSIGN_OR_RETURN(TrainingSets sets,
-                           LoadTrainingSets(o.train_data, o.val_data, o.train_limit, o.masks));
-  const std::vector<StructureSample>& train = sets.train;
-  const std::vector<StructureSample>& val = sets.val;
-
   const bool counts_only = !o.base_dir.empty();
   if (counts_only && !o.init_dir.empty())
     return core::Status(core::StatusCode::kInvalidArgument,
@@ -91,17 +86,31 @@ core::Status TrainStructure(const TrainStructureOptions& o,
                         "exclude each other");
   // A count head over a base model, or a fine-tuned model, takes that model's configuration, so
   // nothing is built from o.config in those cases.
-  IMG2CAD_ASSIGN_OR_RETURN(StructureModel model,
-                           counts_only           ? StructureModel::CountHeadOver(o.base_dir, o.seed)
-                           : !o.init_dir.empty() ? StructureModel::FineTuneFrom(o.init_dir, o.seed)
-                                                 : core::Result<StructureModel>(
-                                                       StructureModel::Create(o.config, o.seed)));
+  StructureModelConfig config = o.config;
+  if (o.part_map_weight >= 0) config.part_map_weight = o.part_map_weight;
+  IMG2CAD_ASSIGN_OR_RETURN(
+      StructureModel model,
+      counts_only           ? StructureModel::CountHeadOver(o.base_dir, o.seed)
+      : !o.init_dir.empty() ? StructureModel::FineTuneFrom(o.init_dir, o.seed, o.part_map_weight,
+                                                           o.config.count_density)
+                            : core::Result<StructureModel>(StructureModel::Create(config, o.seed)));
+  const bool part_maps = model.config().part_map_weight > 0 && !counts_only;
+  IMG2CAD_ASSIGN_OR_RETURN(TrainingSets sets, LoadTrainingSets(o.train_data, o.val_data,
+                                                               o.train_limit, o.masks, part_maps));
+  const std::vector<StructureSample>& train = sets.train;
+  const std::vector<StructureSample>& val = sets.val;
   const int image_size = model.config().image_size;
   auto step = [&](const std::vector<size_t>& indices, int64_t step, double lr) {
     std::vector<StructureExample> batch;
     for (size_t idx : indices) {
       core::Rng aug(core::MixSeed(core::MixSeed(o.seed, static_cast<uint64_t>(step)), idx));
-      batch.push_back({SampleCrop(train[idx], image_size, &aug, o.augment), train[idx].tokens});
+      image::CropWindow window;
+      StructureExample e{SampleCrop(train[idx], image_size, &aug, o.augment, &window),
+                         train[idx].tokens};
+      if (part_maps)
+        PartMapTargets(train[idx], window, image_size / 4, &e.part_labels, &e.part_seams,
+                       &e.part_centres);
+      batch.push_back(std::move(e));
     }
     return model.TrainStep(batch, lr);
   };

@@ -41,6 +41,10 @@ struct TrainStructureOptions : TrainRunOptions {
   // Template-expert weights tried next, with the chosen count weight, when the model has a
   // template head; the best is saved as its template_weight.
   std::vector<double> template_weights = {0, 0.5, 1};
+  // >= 0: the part-map head's loss weight (StructureModelConfig::part_map_weight; 0 for none),
+  // for a new model and over an initial one; the training data then needs part maps. -1: the
+  // configuration's, or the initial model's.
+  double part_map_weight = -1;
 };
 
 // Errors: unreadable data (named), an empty split, an unreadable base or init model, both of
