@@ -772,34 +772,38 @@ core::Result<T> AskHead(Net& net, bool has_head, const std::string& what, const 
   }
 }
 
+// A per-slot row [slots] of one image, cut to the labels of `category`, as T.
+template <typename T>
+std::vector<T> CategorySlots(const torch::Tensor& row, int category) {
+  const auto values = row.slice(0, SlotOffset(category), SlotOffset(category) + NumLabels(category))
+                          .to(torch::kDouble)
+                          .contiguous();
+  const double* v = values.data_ptr<double>();
+  std::vector<T> out;
+  for (int l = 0; l < NumLabels(category); ++l) out.push_back(static_cast<T>(v[l]));
+  return out;
+}
+
 }  // namespace
 
 core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image& crop,
                                                              int category) const {
   Net& net = impl_->net;
-  return AskHead<std::vector<int>>(
-      net, static_cast<bool>(net->counts), "count head", crop, category,
-      [&](const torch::Tensor& memory) {
-        const auto best = net->count_logits(memory)[0].argmax(-1);
-        std::vector<int> counts;
-        for (int l = 0; l < NumLabels(category); ++l)
-          counts.push_back(static_cast<int>(best[SlotOffset(category) + l].item<int64_t>()));
-        return counts;
-      });
+  return AskHead<std::vector<int>>(net, static_cast<bool>(net->counts), "count head", crop,
+                                   category, [&](const torch::Tensor& memory) {
+                                     return CategorySlots<int>(
+                                         net->count_logits(memory)[0].argmax(-1), category);
+                                   });
 }
 
 core::Result<std::vector<double>> StructureModel::PredictVisibleCounts(const image::Image& crop,
                                                                        int category) const {
   Net& net = impl_->net;
-  return AskHead<std::vector<double>>(
-      net, static_cast<bool>(net->density), "count density", crop, category,
-      [&](const torch::Tensor& memory) {
-        const auto sums = net->density(memory).sum(1)[0];
-        std::vector<double> counts;
-        for (int l = 0; l < NumLabels(category); ++l)
-          counts.push_back(sums[SlotOffset(category) + l].item<double>());
-        return counts;
-      });
+  return AskHead<std::vector<double>>(net, static_cast<bool>(net->density), "count density", crop,
+                                      category, [&](const torch::Tensor& memory) {
+                                        return CategorySlots<double>(net->density(memory).sum(1)[0],
+                                                                     category);
+                                      });
 }
 
 core::Result<std::vector<std::vector<int>>> StructureModel::PredictTemplates(
