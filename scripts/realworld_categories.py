@@ -10,7 +10,8 @@ wrong and confident.
     scripts/realworld_categories.py METHOD [REALWORLD_DIR] [OUT_DIR]
 
 IMG2CAD_PREDICT_ARGS adds options to every predict call (e.g. "--segmenter isnet");
-IMG2CAD_REALWORLD_SETS (comma-separated set names) keeps only those sets.
+IMG2CAD_REALWORLD_SETS (comma-separated set names) keeps only those sets; IMG2CAD_BIN runs another
+binary than build/img2cad (a copy, so that a long run survives a rebuild).
 
 "Answered" are the in-scope images whose status is ok (a confident category); issue 10 asks that
 at least 80% of the IKEA dev photos be answered and at least 85% of the answers be right.
@@ -68,7 +69,8 @@ def main():
         paths = [p for s, p, _ in images if s == name]
         sub = os.path.join(out_dir, name)
         extra = os.environ.get("IMG2CAD_PREDICT_ARGS", "").split()
-        subprocess.run(["build/img2cad", "-q", "predict", "--method", method, "--overwrite", "-o",
+        binary = os.environ.get("IMG2CAD_BIN", "build/img2cad")
+        subprocess.run([binary, "-q", "predict", "--method", method, "--overwrite", "-o",
                         sub] + extra + paths, check=False)
         with open(os.path.join(sub, "summary.json")) as f:
             for r in json.load(f)["results"]:

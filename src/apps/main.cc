@@ -146,6 +146,11 @@ int main(int argc, char** argv) {
           "--quilted", synth_options.quilted,
           "share (0-1) of renders whose seats and backs are quilted upholstery (default 0)")
       ->check(CLI::Range(0.0, 1.0));
+  synth_cmd
+      ->add_option("--lounge", synth_options.lounge,
+                   "share (0-1) of chairs drawn as lounge chairs, bent-wood frames under one "
+                   "reclined cushion (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
   synth_cmd->footer(
       "Writes DIR/manifest.jsonl, DIR/programs/ID.json and DIR/images/ID.png. The same arguments\n"
       "give identical files; rerunning over an existing DIR makes only the missing samples.\n" +

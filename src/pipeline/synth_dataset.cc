@@ -51,7 +51,9 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
     r.status = s;
     return r;
   };
-  auto sample = synth::Generate(o.category, seed);
+  synth::GenerateOptions gen;
+  gen.lounge = o.lounge;
+  auto sample = synth::Generate(o.category, seed, gen);
   if (!sample.ok()) return fail(sample.status());
   // Samples run in parallel, so the budget is spent and the parts build on this thread.
   auto model = cad::BuildModel(sample->program);
@@ -171,6 +173,9 @@ core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o,
   }
   if (!(o.quilted >= 0 && o.quilted <= 1)) {
     return Status(StatusCode::kInvalidArgument, "quilted share must be in 0..1", "--quilted");
+  }
+  if (!(o.lounge >= 0 && o.lounge <= 1)) {
+    return Status(StatusCode::kInvalidArgument, "lounge share must be in 0..1", "--lounge");
   }
   for (const char* sub : {"programs", "images"}) {
     std::error_code ec;

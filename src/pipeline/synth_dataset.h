@@ -35,6 +35,7 @@ struct SynthOptions {
   bool maps = false;
   double shelf_contents = 0;  // RenderRequest::shelf_contents
   double quilted = 0;         // RenderRequest::quilted
+  double lounge = 0;          // synth::GenerateOptions::lounge
 };
 
 struct SynthReport {

@@ -178,6 +178,9 @@ TEST_F(DatasetTest, BadOptions) {
   SynthOptions quilt = Options("z", 1, 1);
   quilt.quilted = -0.1;
   EXPECT_EQ(WriteSynthDataset(quilt).status().code(), core::StatusCode::kInvalidArgument);
+  SynthOptions lounge = Options("l", 1, 1);
+  lounge.lounge = 2;
+  EXPECT_EQ(WriteSynthDataset(lounge).status().code(), core::StatusCode::kInvalidArgument);
   fs::create_directories(dir_);
   std::ofstream(dir_ / "file") << "x";
   SynthOptions f = Options("file", 1, 1);

@@ -1,6 +1,7 @@
 // Chairs: four-leg chairs (square, round or tapered legs; solid, slatted, ladder or curved backs;
-// optional arms and stretchers), swivel chairs, stools and bar stools, cantilever chairs and
-// armchairs with solid sides. Dimensions in mm from common furniture ranges.
+// optional arms and stretchers), swivel chairs, stools and bar stools, cantilever chairs,
+// armchairs with solid sides and, on request, lounge chairs. Dimensions in mm from common
+// furniture ranges.
 #include <cmath>
 #include <numbers>
 
@@ -289,6 +290,43 @@ Sample Armchair(core::Rng& rng) {
   return f.Finish(style, Symmetry::kReflectX);
 }
 
+// A lounge chair like the IKEA POANG: two bent-wood side frames (a floor runner that turns up
+// into a front post, then an armrest running back), a floor rail between the runners, and one
+// thick cushion, seat and reclined back, hung between the frames.
+Sample Lounge(core::Rng& rng) {
+  Furniture f("chair");
+  const double w = rng.Uniform(480, 560), tt = rng.Uniform(18, 26), ft = rng.Uniform(35, 50);
+  const double d = rng.Uniform(720, 840), h_arm = rng.Uniform(540, 640);
+  const double y_b = d / 2 - rng.Uniform(0, 60), y_f = -d / 2 + rng.Uniform(40, 100);
+  const double lean = rng.Uniform(-20, 60);
+  const double ct = rng.Uniform(60, 110);  // cushion thickness
+  auto post_y = [&](double z) { return y_f + lean * (z - ft / 2) / (h_arm - ft / 2); };
+  // The cushion: its seat slopes down to the back, its back leans back by `recline`.
+  const double z_sf = rng.Uniform(380, 440), z_sr = z_sf - rng.Uniform(60, 120);
+  const double y_sf = post_y(z_sf), y_sr = y_sf + rng.Uniform(420, 500);
+  const double recline = rng.Uniform(15, 30) * kDeg, back_len = rng.Uniform(520, 700);
+  const double y_bt = y_sr + back_len * std::sin(recline);
+  const double z_bt = z_sr + back_len * std::cos(recline);
+  // The armrest falls a little to the back and ends inside the back cushion.
+  const double z_ae = h_arm - rng.Uniform(0, 60);
+  const double y_ae = y_sr + (z_ae - z_sr) * std::tan(recline);
+  for (double x : {-(w / 2 + tt / 2), w / 2 + tt / 2}) {
+    f.Add(SideProfile("leg", x, tt / 2,
+                      ThickPath({{y_b, ft / 2}, {y_f, ft / 2}, {post_y(h_arm), h_arm}}, ft)));
+    f.Add(SideProfile("arm", x, tt / 2, ThickPath({{post_y(h_arm), h_arm}, {y_ae, z_ae}}, ft)));
+  }
+  f.Add(Box("stretcher", -w / 2, y_b - ft, 0, w / 2, y_b, ft * 0.8));
+  f.Add(SideProfile("seat", 0, w / 2, ThickPath({{y_sf, z_sf}, {y_sr, z_sr}}, ct)));
+  std::vector<Vec2> back = {{y_sr, z_sr}, {y_bt, z_bt}};
+  std::string style = "lounge";
+  if (rng.Bernoulli(0.5)) {  // a headrest that curls forward
+    back.push_back({y_bt - rng.Uniform(20, 60), z_bt + rng.Uniform(80, 150)});
+    style += "+headrest";
+  }
+  f.Add(SideProfile("back", 0, w / 2, ThickPath(back, ct)));
+  return f.Finish(style, Symmetry::kReflectX);
+}
+
 }  // namespace
 
 Sample GenerateChair(core::Rng& rng) {
@@ -307,5 +345,7 @@ Sample GenerateChair(core::Rng& rng) {
       return Armchair(rng);
   }
 }
+
+Sample GenerateLoungeChair(core::Rng& rng) { return Lounge(rng); }
 
 }  // namespace img2cad::synth

@@ -25,6 +25,7 @@ class Furniture {
 };
 
 Sample GenerateChair(core::Rng& rng);
+Sample GenerateLoungeChair(core::Rng& rng);
 Sample GenerateTable(core::Rng& rng);
 Sample GenerateStorage(core::Rng& rng);
 

@@ -31,11 +31,15 @@ Sample Furniture::Finish(const std::string& style, program::Symmetry symmetry) {
   return Sample{program_, style};
 }
 
-core::Result<Sample> Generate(const std::string& category, uint64_t seed) {
+core::Result<Sample> Generate(const std::string& category, uint64_t seed,
+                              const GenerateOptions& options) {
   // A fixed stream per category (std::hash differs between standard libraries).
   const auto rng_for = [&](uint64_t stream) { return core::Rng(core::MixSeed(seed, stream)); };
   if (category == "chair") {
     core::Rng rng = rng_for(1);
+    if (options.lounge > 0 && rng_for(0x10c9e).Bernoulli(options.lounge)) {
+      return GenerateLoungeChair(rng);
+    }
     return GenerateChair(rng);
   }
   if (category == "table") {
@@ -51,8 +55,8 @@ core::Result<Sample> Generate(const std::string& category, uint64_t seed) {
 }
 
 const std::vector<std::string>& StylesOf(const std::string& category) {
-  static const std::vector<std::string> kChair = {"four_leg",  "swivel",     "stool",
-                                                  "bar_stool", "cantilever", "armchair"};
+  static const std::vector<std::string> kChair = {"four_leg",   "swivel",   "stool", "bar_stool",
+                                                  "cantilever", "armchair", "lounge"};
   static const std::vector<std::string> kTable = {"four_leg", "pedestal", "trestle", "desk"};
   static const std::vector<std::string> kStorage = {"cabinet",   "chest",    "bookshelf",
                                                     "sideboard", "wardrobe", "tv_bench"};

@@ -22,8 +22,17 @@ struct Sample {
   std::string style;  // e.g. "four_leg", "swivel", "chest"
 };
 
+// Styles outside the default mix, drawn on request (e.g. to measure what a style adds).
+struct GenerateOptions {
+  // Share (0-1) of chairs drawn as lounge chairs (style "lounge": bent-wood side frames under one
+  // reclined cushion, like the IKEA POANG). The draw has its own stream, so a chair that is not
+  // made a lounge chair is exactly the default one of its seed, and 0 gives the default programs.
+  double lounge = 0;
+};
+
 // Errors: kInvalidArgument for an unknown category.
-core::Result<Sample> Generate(const std::string& category, uint64_t seed);
+core::Result<Sample> Generate(const std::string& category, uint64_t seed,
+                              const GenerateOptions& options = {});
 
 // The style names a category's generator draws from, in a fixed order.
 const std::vector<std::string>& StylesOf(const std::string& category);

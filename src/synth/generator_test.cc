@@ -30,22 +30,26 @@ TEST_P(GeneratorTest, SameSeedSameProgram) {
 // Every sampled program validates and builds into one valid solid per part that stands on the
 // floor, with no part floating free of the others. The default suite checks 60 seeds per category;
 // the heavy label checks thousands (synth_validity_heavy).
-TEST_P(GeneratorTest, ProgramsBuildIntoValidSolids) {
+void ExpectValidStandingSolid(const Sample& s, uint64_t seed) {
   cad::BuildOptions options;
   options.num_threads = 1;
+  const auto errors = program::ValidateProgram(s.program);
+  ASSERT_TRUE(errors.empty()) << s.style << " seed " << seed << ": " << errors[0].ToString();
+  auto m = cad::BuildModel(s.program, options);
+  ASSERT_TRUE(m.ok()) << s.style << " seed " << seed << ": " << m.status().ToString();
+  EXPECT_NEAR(m->Bounds().min[2], 0, 1.0) << s.style << " seed " << seed;
+  EXPECT_NEAR(m->Bounds().min[0], -m->Bounds().max[0], 1.0) << "centred in x";
+  // No part floats: all parts form one group of touching solids.
+  auto groups = cad::ContactGroups(*m);
+  ASSERT_TRUE(groups.ok());
+  EXPECT_EQ(groups->size(), 1u) << s.style << " seed " << seed << ": a part floats";
+}
+
+TEST_P(GeneratorTest, ProgramsBuildIntoValidSolids) {
   for (uint64_t seed = 1000; seed < 1060; ++seed) {
     auto s = Generate(GetParam(), seed);
     ASSERT_TRUE(s.ok());
-    const auto errors = program::ValidateProgram(s->program);
-    ASSERT_TRUE(errors.empty()) << s->style << " seed " << seed << ": " << errors[0].ToString();
-    auto m = cad::BuildModel(s->program, options);
-    ASSERT_TRUE(m.ok()) << s->style << " seed " << seed << ": " << m.status().ToString();
-    EXPECT_NEAR(m->Bounds().min[2], 0, 1.0) << s->style << " seed " << seed;
-    EXPECT_NEAR(m->Bounds().min[0], -m->Bounds().max[0], 1.0) << "centred in x";
-    // No part floats: all parts form one group of touching solids.
-    auto groups = cad::ContactGroups(*m);
-    ASSERT_TRUE(groups.ok());
-    EXPECT_EQ(groups->size(), 1u) << s->style << " seed " << seed << ": a part floats";
+    ExpectValidStandingSolid(*s, seed);
   }
 }
 
@@ -90,6 +94,35 @@ TEST_P(GeneratorTest, StructuresFitTheTokenLanguage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Categories, GeneratorTest, ::testing::Values("chair", "table", "storage"));
+
+// Lounge chairs are drawn only on request; every chair not drawn as one is the default chair of
+// its seed, and the option leaves other categories alone.
+TEST(GenerateTest, LoungeChairsOnRequest) {
+  GenerateOptions all, half;
+  all.lounge = 1;
+  half.lounge = 0.5;
+  int lounges = 0;
+  std::set<std::string> keys;
+  for (uint64_t seed = 1000; seed < 1040; ++seed) {
+    auto s = Generate("chair", seed, all);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->style.substr(0, 6), "lounge");
+    ExpectValidStandingSolid(*s, seed);
+    keys.insert(program::StructureKey(program::StructureOf(s->program)));
+    auto h = Generate("chair", seed, half), plain = Generate("chair", seed);
+    if (h->style.substr(0, 6) == "lounge") {
+      ++lounges;
+      EXPECT_EQ(program::ProgramToJson(h->program), program::ProgramToJson(s->program));
+    } else {
+      EXPECT_EQ(program::ProgramToJson(h->program), program::ProgramToJson(plain->program));
+    }
+    EXPECT_EQ(program::ProgramToJson(Generate("table", seed, all)->program),
+              program::ProgramToJson(Generate("table", seed)->program));
+  }
+  EXPECT_GT(lounges, 8);
+  EXPECT_LT(lounges, 32);
+  EXPECT_GE(keys.size(), 2u);  // with and without the headrest
+}
 
 TEST(GenerateTest, UnknownCategory) {
   auto s = Generate("sofa", 1);
