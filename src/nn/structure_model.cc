@@ -1,4 +1,5 @@
-// Stage 1's network. With layers_internal.h and torch_io_internal.h it is one of the few
+// Stage 1's training, saving and loading (the network is in structure_net_internal.h, decoding in
+// structure_inference.cc). With layers_internal.h and torch_io_internal.h it is one of the few
 // translation units that include libtorch (each takes ~15 s and ~1 GB to compile); everything
 // above nn/ is torch-free.
 #include "nn/structure_model.h"
@@ -22,142 +23,39 @@
 #include "nn/layers_internal.h"
 #include "nn/part_map_head_internal.h"
 #include "nn/slot_heads_internal.h"
+#include "nn/structure_net_internal.h"
 #include "nn/torch_io_internal.h"
 #include "program/structure_tokens.h"
 #include "program/vocabulary.h"
 
 namespace img2cad::nn {
 
+namespace structure_net {
+
+const torch::Tensor& CategoryMask() {
+  static const torch::Tensor mask = [] {
+    const int vocab = program::StructureVocabularySize();
+    program::StructureGrammar grammar;
+    IMG2CAD_CHECK(grammar.Accept(program::kBosToken).ok());
+    std::vector<unsigned char> allowed;
+    grammar.AllowedNext(&allowed);
+    auto m = torch::zeros({vocab});
+    for (int v = 0; v < vocab; ++v)
+      if (!allowed[v]) m[v] = kMasked;
+    return m;
+  }();
+  return mask;
+}
+
+}  // namespace structure_net
+
 namespace {
 
-using layers::Attention;
-using layers::Encoder;
 using layers::ImageTensor;
-using slot_heads::CountLogProb;
-using slot_heads::CountTable;
-using slot_heads::NumLabels;
 using slot_heads::PartRun;
-using slot_heads::SlotHead;
-using slot_heads::SlotOffset;
-using slot_heads::TemplateHead;
-using slot_heads::TemplateTable;
-using slot_heads::TemplateVotes;
-
-struct LayerCache {
-  torch::Tensor self_k, self_v;    // [B, H, t, dh], grown by one per step
-  torch::Tensor cross_k, cross_v;  // [B, H, M, dh], fixed
-};
-
-// Pre-norm decoder layer: causal self-attention, cross-attention to the image tokens, MLP.
-struct DecoderLayerImpl : torch::nn::Module {
-  DecoderLayerImpl(const StructureModelConfig& c) {
-    self_attn = register_module("self_attn", Attention(c.d_model, c.heads));
-    cross_attn = register_module("cross_attn", Attention(c.d_model, c.heads));
-    n1 = register_module("n1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
-    n2 = register_module("n2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
-    n3 = register_module("n3", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
-    ff1 = register_module("ff1", torch::nn::Linear(c.d_model, c.ff));
-    ff2 = register_module("ff2", torch::nn::Linear(c.ff, c.d_model));
-  }
-  torch::Tensor Mlp(const torch::Tensor& x) {
-    const auto h = torch::gelu(layers::Apply(ff1, n3(x)));
-    return layers::Apply(ff2, layers::Dropout(h, kDropout, is_training()));
-  }
-  // Whole sequences (training): x [B, L, d], memory [B, M, d], causal [L, L].
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& memory, const torch::Tensor& causal) {
-    auto h = n1(x);
-    x = x + self_attn->Attend(h, self_attn->Keys(h), self_attn->Values(h), causal, kDropout);
-    x = x + cross_attn->Attend(n2(x), cross_attn->Keys(memory), cross_attn->Values(memory), {},
-                               kDropout);
-    return x + Mlp(x);
-  }
-  // One new position per sequence (decoding): x [B, 1, d]; the cache grows by that position.
-  torch::Tensor Step(torch::Tensor x, LayerCache* cache) {
-    auto h = n1(x);
-    auto k = self_attn->Keys(h), v = self_attn->Values(h);
-    cache->self_k = cache->self_k.defined() ? torch::cat({cache->self_k, k}, 2) : k;
-    cache->self_v = cache->self_v.defined() ? torch::cat({cache->self_v, v}, 2) : v;
-    x = x + self_attn->Attend(h, cache->self_k, cache->self_v, {}, 0);
-    x = x + cross_attn->Attend(n2(x), cache->cross_k, cache->cross_v, {}, 0);
-    return x + Mlp(x);
-  }
-  static constexpr double kDropout = 0.1;
-  Attention self_attn{nullptr}, cross_attn{nullptr};
-  torch::nn::LayerNorm n1{nullptr}, n2{nullptr}, n3{nullptr};
-  torch::nn::Linear ff1{nullptr}, ff2{nullptr};
-};
-TORCH_MODULE(DecoderLayer);
-
-struct NetImpl : torch::nn::Module {
-  NetImpl(const StructureModelConfig& c) : config(c) {
-    const int vocab = program::StructureVocabularySize();
-    encoder = register_module(
-        "encoder", Encoder(c.image_size, c.width, c.grid_stride, c.d_model, c.encoder_blocks));
-    embed = register_module("embed", torch::nn::Embedding(vocab, c.d_model));
-    pos = register_parameter("pos", torch::randn({program::kMaxStructureTokens, c.d_model}) * 0.02);
-    for (int i = 0; i < c.layers; ++i) layers->push_back(DecoderLayer(c));
-    register_module("layers", layers);
-    norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model})));
-    head = register_module("head", torch::nn::Linear(c.d_model, vocab));
-    // Registered only when configured, so models saved without it still load.
-    if (c.category_head)
-      category = register_module("category", torch::nn::Linear(c.d_model, vocab));
-    if (c.count_head) counts = register_module("counts", slot_heads::MakeCountHead(c));
-    if (c.template_head) templates = register_module("templates", TemplateHead(c));
-    if (c.part_map_weight > 0) part_map = register_module("part_map", part_map::PartMapHead(c));
-    if (c.count_head && c.count_density)
-      density = register_module("density", part_map::CountDensity(c));
-  }
-  // The count head's logits [B, slots, K], with the count density's expert when there is one.
-  torch::Tensor count_logits(const torch::Tensor& memory) {
-    auto logits = counts(memory);
-    if (density) logits = logits + density->Expert(density(memory).sum(1));
-    return logits;
-  }
-  // Teacher forcing: memory [B, M, d] (from the encoder), inputs [B, L] -> logits [B, L, V].
-  torch::Tensor forward(const torch::Tensor& memory, const torch::Tensor& inputs) {
-    const int64_t len = inputs.size(1);
-    auto x = embed(inputs) + pos.slice(0, 0, len).unsqueeze(0);
-    const auto causal = torch::full({len, len}, -std::numeric_limits<float>::infinity()).triu(1);
-    for (auto& l : *layers) x = l->as<DecoderLayer>()->forward(x, memory, causal);
-    return head(norm(x));
-  }
-  StructureModelConfig config;
-  Encoder encoder{nullptr};
-  torch::nn::Embedding embed{nullptr};
-  torch::Tensor pos;
-  torch::nn::ModuleList layers;
-  torch::nn::LayerNorm norm{nullptr};
-  torch::nn::Linear head{nullptr};
-  torch::nn::Linear category{nullptr};  // over the whole vocabulary; masked to category tokens
-  SlotHead counts{nullptr};
-  TemplateHead templates{nullptr};
-  part_map::PartMapHead part_map{nullptr};
-  part_map::CountDensity density{nullptr};
-};
-TORCH_MODULE(Net);
-
-// Grammar mask as additive logits: 0 where allowed, a large negative number elsewhere.
-constexpr float kMasked = -1e9f;
-
-// Additive logits allowing only the tokens that may follow BOS (the categories).
-torch::Tensor MakeCategoryMask() {
-  const int vocab = program::StructureVocabularySize();
-  program::StructureGrammar grammar;
-  IMG2CAD_CHECK(grammar.Accept(program::kBosToken).ok());
-  std::vector<unsigned char> allowed;
-  grammar.AllowedNext(&allowed);
-  auto mask = torch::zeros({vocab});
-  for (int v = 0; v < vocab; ++v)
-    if (!allowed[v]) mask[v] = kMasked;
-  return mask;
-}
-
-// Built once: the training step adds it for every batch.
-const torch::Tensor& CategoryMask() {
-  static const torch::Tensor mask = MakeCategoryMask();
-  return mask;
-}
+using structure_net::CategoryMask;
+using structure_net::kMasked;
+using structure_net::Net;
 
 // Shards per batch (data_parallel_internal.h): fixed, so training does not depend on threads.
 constexpr size_t kShards = 2;
@@ -267,23 +165,6 @@ std::pair<double, torch::Tensor> ShardLoss(Net& net, const std::vector<Structure
 
 }  // namespace
 
-struct StructureModel::Impl {
-  explicit Impl(const StructureModelConfig& c) : net(c) {}
-  Net net;
-  std::unique_ptr<torch::optim::AdamW> optimizer;
-  // Dropout draws from a generator seeded by (seed, step), so training is a function of the
-  // seed and the batches, and a resumed run continues exactly.
-  uint64_t seed = 0;
-  int64_t steps = 0;
-  // Only the count head trains (CountHeadOver); the encoder and decoder are frozen.
-  bool counts_only = false;
-  // Copies of net that train the other shards of a batch (data_parallel_internal.h).
-  std::vector<Net> replicas;
-  std::vector<torch::Tensor> Trainable() const {
-    return counts_only ? net->counts->parameters() : net->parameters();
-  }
-};
-
 StructureModel::StructureModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StructureModel::StructureModel(StructureModel&&) noexcept = default;
 StructureModel& StructureModel::operator=(StructureModel&&) noexcept = default;
@@ -376,161 +257,6 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   double total = 0;
   for (double t : token_loss) total += t;
   return total;
-}
-
-core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(
-    const image::Image& crop, int beam, const std::vector<double>& category_prior) const {
-  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
-  if (beam < 1) return core::Status(core::StatusCode::kInvalidArgument, "beam must be >= 1");
-  if (!category_prior.empty()) {
-    bool any = false, bad = category_prior.size() != program::Categories().size();
-    for (double w : category_prior) bad |= !std::isfinite(w) || w<0, any |= w> 0;
-    if (bad || !any) {
-      return core::Status(core::StatusCode::kInvalidArgument,
-                          "a category prior needs one finite weight >= 0 per category, not all 0");
-    }
-  }
-  try {
-    return DecodeImpl(crop, beam, category_prior);
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kInternal,
-                        std::string("structure decoding failed: ") + e.what_without_backtrace());
-  }
-}
-
-std::vector<StructureHypothesis> StructureModel::DecodeImpl(
-    const image::Image& crop, int beam, const std::vector<double>& category_prior) const {
-  // One thread: decoding is a chain of small operations that a second intra-op thread only
-  // slows down (greedy, examples/photos/chair.png: 249 ms on one thread, 293 ms on two).
-  const core::ThreadLease lease = core::ReserveThreads(1);
-  torch::set_num_threads(lease.count());
-  torch::NoGradGuard no_grad;
-  Net& net = impl_->net;
-  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
-  const int vocab = program::StructureVocabularySize();
-  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
-
-  struct Hyp {
-    program::StructureGrammar grammar;
-    std::vector<int> tokens;
-    double log_prob = 0;
-    double category_prob = 1;
-    PartRun parts;
-  };
-  const double count_weight = net->counts ? config().count_weight : 0;
-  CountTable counts;
-  if (count_weight > 0) counts = slot_heads::MakeCountTable(net->count_logits(memory));
-  const double template_weight = net->templates ? config().template_weight : 0;
-  TemplateTable templates;
-  if (template_weight > 0) templates = slot_heads::MakeTemplateTable(net->templates, memory);
-  std::vector<Hyp> alive(1);
-  IMG2CAD_CHECK(alive[0].grammar.Accept(program::kBosToken).ok());
-  alive[0].tokens = {program::kBosToken};
-  std::vector<LayerCache> caches(net->layers->size());
-  for (size_t l = 0; l < caches.size(); ++l) {
-    auto layer = (*net->layers)[l]->as<DecoderLayer>();
-    caches[l].cross_k = layer->cross_attn->Keys(memory);
-    caches[l].cross_v = layer->cross_attn->Values(memory);
-  }
-  std::vector<Hyp> finished;
-  std::vector<unsigned char> allowed;
-  while (!alive.empty()) {
-    const int64_t n = static_cast<int64_t>(alive.size());
-    const int64_t t = static_cast<int64_t>(alive[0].tokens.size()) - 1;
-    auto last = torch::empty({n, 1}, torch::kLong);
-    for (int64_t i = 0; i < n; ++i) last[i][0] = alive[i].tokens.back();
-    auto x = net->embed(last) + net->pos.slice(0, t, t + 1).unsqueeze(0);
-    for (size_t l = 0; l < caches.size(); ++l)
-      x = (*net->layers)[l]->as<DecoderLayer>()->Step(x, &caches[l]);
-    auto logits = layers::Apply(net->head, net->norm(x)).squeeze(1);  // [n, V]
-    auto mask = torch::full({n, vocab}, kMasked);
-    auto mask_a = mask.accessor<float, 2>();
-    std::vector<std::vector<double>> template_votes(n);
-    for (int64_t i = 0; i < n; ++i) {
-      alive[i].grammar.AllowedNext(&allowed);
-      for (int v = 0; v < vocab; ++v)
-        if (allowed[v]) mask_a[i][v] = 0;
-      if (template_weight > 0)
-        template_votes[i] = TemplateVotes(templates, alive[i].parts, allowed);
-    }
-    auto logp = torch::log_softmax(logits + mask, -1);
-    if (t == 0 && net->category) {
-      // The category is read by both heads; their product of experts decides it.
-      const auto head = torch::log_softmax(net->category(memory.select(1, 0)) + CategoryMask(), -1);
-      logp = torch::log_softmax(logp + head, -1);
-    }
-    if (t == 0 && !category_prior.empty()) {
-      auto prior = torch::zeros({vocab});
-      for (int v = 0; v < vocab; ++v)
-        if (const int c = program::StructureTokenCategory(v); c >= 0)
-          prior[v] =
-              category_prior[c] > 0 ? static_cast<float>(std::log(category_prior[c])) : kMasked;
-      logp = torch::log_softmax(logp + prior, -1);
-    }
-    auto logp_a = logp.accessor<float, 2>();
-    // Every allowed continuation of every hypothesis competes for the beam.
-    struct Cand {
-      double score;
-      int64_t parent;
-      int token;
-    };
-    std::vector<Cand> cands;
-    for (int64_t i = 0; i < n; ++i)
-      for (int v = 0; v < vocab; ++v)
-        if (mask_a[i][v] == 0) {
-          double score = alive[i].log_prob + logp_a[i][v];
-          if (count_weight > 0) score += count_weight * CountLogProb(counts, alive[i].parts, v);
-          if (template_weight > 0) score += template_weight * template_votes[i][v];
-          cands.push_back({score, i, v});
-        }
-    const size_t keep = std::min<size_t>(cands.size(), beam);
-    std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(),
-                      [](const Cand& a, const Cand& b) { return a.score > b.score; });
-    std::vector<Hyp> next;
-    std::vector<int64_t> parents;
-    for (size_t c = 0; c < keep; ++c) {
-      Hyp h = alive[cands[c].parent];
-      IMG2CAD_CHECK(h.grammar.Accept(cands[c].token).ok());
-      h.tokens.push_back(cands[c].token);
-      h.parts.Accept(cands[c].token);
-      h.log_prob = cands[c].score;
-      if (t == 0) h.category_prob = std::exp(logp_a[cands[c].parent][cands[c].token]);
-      if (h.grammar.complete()) {
-        finished.push_back(std::move(h));
-      } else {
-        next.push_back(std::move(h));
-        parents.push_back(cands[c].parent);
-      }
-    }
-    // Scores only fall as sequences grow: stop once the beam's worst finished one beats every
-    // live hypothesis.
-    std::sort(finished.begin(), finished.end(),
-              [](const Hyp& a, const Hyp& b) { return a.log_prob > b.log_prob; });
-    if (finished.size() > static_cast<size_t>(beam)) finished.resize(beam);
-    if (finished.size() == static_cast<size_t>(beam)) {
-      double best_alive = -std::numeric_limits<double>::infinity();
-      for (const auto& h : next) best_alive = std::max(best_alive, h.log_prob);
-      if (finished.back().log_prob >= best_alive) break;
-    }
-    if (next.empty()) break;
-    auto index = torch::tensor(parents, torch::kLong);
-    for (auto& c : caches) {
-      c.self_k = c.self_k.index_select(0, index);
-      c.self_v = c.self_v.index_select(0, index);
-      if (c.cross_k.size(0) != index.size(0)) {
-        c.cross_k = c.cross_k[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
-        c.cross_v = c.cross_v[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
-      }
-    }
-    alive = std::move(next);
-  }
-  std::vector<StructureHypothesis> out;
-  for (const Hyp& h : finished) {
-    auto s = program::DecodeStructure(h.tokens);
-    IMG2CAD_CHECK(s.ok()) << "the grammar let through " << s.status().ToString();
-    out.push_back({std::move(s).value(), h.tokens, h.log_prob, h.category_prob});
-  }
-  return out;
 }
 
 core::Status StructureModel::Save(const std::string& dir, const std::string& card_json) const {
@@ -707,114 +433,6 @@ void StructureModel::set_count_weight(double weight) {
 void StructureModel::set_template_weight(double weight) {
   IMG2CAD_CHECK(weight >= 0);
   impl_->net->config.template_weight = weight;
-}
-
-core::Result<std::vector<std::vector<double>>> StructureModel::CategoryProbs(
-    const std::vector<image::Image>& crops) const {
-  if (crops.empty()) return core::Status(core::StatusCode::kInvalidArgument, "no crop");
-  for (const auto& c : crops)
-    if (c.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
-  try {
-    return CategoryProbsImpl(crops);
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kInternal,
-                        std::string("category prediction failed: ") + e.what_without_backtrace());
-  }
-}
-
-std::vector<std::vector<double>> StructureModel::CategoryProbsImpl(
-    const std::vector<image::Image>& crops) const {
-  const core::ThreadLease lease = core::ReserveThreads(1);
-  torch::set_num_threads(lease.count());
-  torch::NoGradGuard no_grad;
-  Net& net = impl_->net;
-  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
-  std::vector<torch::Tensor> images;
-  for (const auto& c : crops) images.push_back(ImageTensor(c, config().image_size));
-  const auto memory = net->encoder(torch::stack(images));
-  const int64_t n = memory.size(0);
-  const auto bos = torch::full({n, 1}, program::kBosToken, torch::kLong);
-  auto logp = torch::log_softmax(net->forward(memory, bos).select(1, 0) + CategoryMask(), -1);
-  if (net->category) {
-    const auto head = torch::log_softmax(net->category(memory.select(1, 0)) + CategoryMask(), -1);
-    logp = torch::log_softmax(logp + head, -1);
-  }
-  const auto probs = logp.exp().contiguous();
-  auto a = probs.accessor<float, 2>();
-  std::vector<std::vector<double>> out(n, std::vector<double>(program::Categories().size(), 0));
-  for (int64_t i = 0; i < n; ++i)
-    for (int v = 0; v < program::StructureVocabularySize(); ++v)
-      if (const int c = program::StructureTokenCategory(v); c >= 0) out[i][c] += a[i][v];
-  return out;
-}
-
-namespace {
-
-// What the per-label heads' answers share: the checks, one encoder pass on one thread, and
-// libtorch's errors turned into a status. `read` maps the image tokens to the answer.
-template <typename T>
-core::Result<T> AskHead(Net& net, bool has_head, const std::string& what, const image::Image& crop,
-                        int category, const std::function<T(const torch::Tensor& memory)>& read) {
-  if (!has_head)
-    return core::Status(core::StatusCode::kInvalidArgument, "the model has no " + what);
-  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
-  if (category < 0 || category >= static_cast<int>(program::Categories().size()))
-    return core::Status(core::StatusCode::kInvalidArgument, "unknown category");
-  try {
-    const core::ThreadLease lease = core::ReserveThreads(1);
-    torch::set_num_threads(lease.count());
-    torch::NoGradGuard no_grad;
-    if (net->is_training()) net->eval();  // a write only after training: decodes run in parallel
-    return read(net->encoder(ImageTensor(crop, net->config.image_size).unsqueeze(0)));
-  } catch (const c10::Error& e) {
-    return core::Status(core::StatusCode::kInternal,
-                        what + " failed: " + e.what_without_backtrace());
-  }
-}
-
-// A per-slot row [slots] of one image, cut to the labels of `category`, as T.
-template <typename T>
-std::vector<T> CategorySlots(const torch::Tensor& row, int category) {
-  const auto values = row.slice(0, SlotOffset(category), SlotOffset(category) + NumLabels(category))
-                          .to(torch::kDouble)
-                          .contiguous();
-  const double* v = values.data_ptr<double>();
-  std::vector<T> out;
-  for (int l = 0; l < NumLabels(category); ++l) out.push_back(static_cast<T>(v[l]));
-  return out;
-}
-
-}  // namespace
-
-core::Result<std::vector<int>> StructureModel::PredictCounts(const image::Image& crop,
-                                                             int category) const {
-  Net& net = impl_->net;
-  return AskHead<std::vector<int>>(net, static_cast<bool>(net->counts), "count head", crop,
-                                   category, [&](const torch::Tensor& memory) {
-                                     return CategorySlots<int>(
-                                         net->count_logits(memory)[0].argmax(-1), category);
-                                   });
-}
-
-core::Result<std::vector<double>> StructureModel::PredictVisibleCounts(const image::Image& crop,
-                                                                       int category) const {
-  Net& net = impl_->net;
-  return AskHead<std::vector<double>>(net, static_cast<bool>(net->density), "count density", crop,
-                                      category, [&](const torch::Tensor& memory) {
-                                        return CategorySlots<double>(net->density(memory).sum(1)[0],
-                                                                     category);
-                                      });
-}
-
-core::Result<std::vector<std::vector<int>>> StructureModel::PredictTemplates(
-    const image::Image& crop, int category) const {
-  Net& net = impl_->net;
-  return AskHead<std::vector<std::vector<int>>>(
-      net, static_cast<bool>(net->templates), "template head", crop, category,
-      [&](const torch::Tensor& memory) {
-        return slot_heads::BestTemplates(slot_heads::MakeTemplateTable(net->templates, memory),
-                                         category);
-      });
 }
 
 }  // namespace img2cad::nn
