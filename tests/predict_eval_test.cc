@@ -373,15 +373,18 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   EXPECT_EQ(stage2["assembler"].get<int>() + stage2["fallbacks"].get<int>(), 12) << stage2.dump();
   EXPECT_LE(stage2["repaired"].get<int>(), stage2["assembler"].get<int>());
 
-  // The oracle-structure row: stage 2 on the true structures (and here without mirroring), so the
-  // structure metrics are exact; the camera head gives every result a view.
+  // The oracle-structure row: stage 2 on the true structures (here without mirroring, and reading
+  // three framings of each object), so the structure metrics are exact; the camera head gives
+  // every result a view.
   const fs::path oracle = dir_ / "pred_oracle";
-  ASSERT_EQ(RunCli("predict --manifest " + (dir_ / "test").string() +
-                       " --method oracle-structure --no-symmetry --sampling-steps 2 --threads 2 "
-                       "--assembler-model " +
-                       model + " --index " + Index() + " -o " + oracle.string(),
-                   &err),
-            0)
+  ASSERT_EQ(
+      RunCli("predict --manifest " + (dir_ / "test").string() +
+                 " --method oracle-structure --no-symmetry --sampling-steps 2 --stage2-crops 3 "
+                 "--threads 2 "
+                 "--assembler-model " +
+                 model + " --index " + Index() + " -o " + oracle.string(),
+             &err),
+      0)
       << err;
   const auto oracle_summary =
       nlohmann::json::parse(ReadFile((oracle / "summary.json").string()).value());
@@ -392,6 +395,7 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
     if (r["details"]["stage2"] == "assembler") {
       EXPECT_EQ(r["details"]["assembler"]["symmetry_enforced"], false);
       EXPECT_EQ(r["details"]["assembler"]["sampling_steps"], 2);
+      EXPECT_EQ(r["details"]["assembler"]["crops"], 3);
     }
   }
   ASSERT_EQ(RunCli("eval --data " + (dir_ / "test").string() + " --pred " + oracle.string() +
@@ -407,6 +411,7 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
                    &err),
             3);
   EXPECT_EQ(RunCli("predict " + photo + " --sampling-steps 0 -o " + (dir_ / "o_s0").string()), 2);
+  EXPECT_EQ(RunCli("predict " + photo + " --stage2-crops 5 -o " + (dir_ / "o_c5").string()), 2);
 
   EXPECT_EQ(RunCli("predict x.png --method learned --assembler-model /nonexistent -o " +
                        (dir_ / "o3").string(),

@@ -252,6 +252,12 @@ int main(int argc, char** argv) {
                    "stage 2's Euler steps (Gaussian-mixture flow head)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  predict_cmd
+      ->add_option("--stage2-crops", predict_args.method_config.stage2_crops,
+                   "stage 2 reads this many framings of the object (1-4: the crop, then tighter, "
+                   "looser and shifted) and averages their numbers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4));
   predict_cmd->add_flag(
       "--no-symmetry", [&](int64_t) { predict_args.method_config.symmetry = false; },
       "stage 2: leave reflect_x structures as predicted, without exact mirroring (ablation)");

@@ -306,4 +306,36 @@ void PartMapTargets(const StructureSample& s, const image::CropWindow& window, i
   }
 }
 
+int CountPartRegions(const std::vector<int>& labels, const std::vector<float>& seams, int grid,
+                     int label, int min_cells) {
+  IMG2CAD_CHECK(grid > 0 && labels.size() == static_cast<size_t>(grid) * grid &&
+                seams.size() == labels.size())
+      << "a part map of the wrong size";
+  std::vector<unsigned char> seen(labels.size(), 0);
+  auto inside = [&](int k) { return labels[k] == label && seams[k] < 0.5f && !seen[k]; };
+  int regions = 0;
+  std::vector<int> stack;
+  for (int start = 0; start < static_cast<int>(labels.size()); ++start) {
+    if (!inside(start)) continue;
+    int cells = 0;
+    seen[start] = 1;
+    stack.assign(1, start);
+    while (!stack.empty()) {
+      const int k = stack.back();
+      stack.pop_back();
+      ++cells;
+      const int r = k / grid, c = k % grid;
+      for (const int n : {r > 0 ? k - grid : -1, r + 1 < grid ? k + grid : -1, c > 0 ? k - 1 : -1,
+                          c + 1 < grid ? k + 1 : -1}) {
+        if (n >= 0 && inside(n)) {
+          seen[n] = 1;
+          stack.push_back(n);
+        }
+      }
+    }
+    if (cells >= min_cells) ++regions;
+  }
+  return regions;
+}
+
 }  // namespace img2cad::nn

@@ -115,4 +115,11 @@ void PartMapTargets(const StructureSample& sample, const image::CropWindow& wind
                     std::vector<int16_t>* labels, std::vector<uint8_t>* seams,
                     std::vector<std::array<int16_t, 2>>* centres);
 
+// Counts the parts of `label` in a part map (a `grid` x `grid` raster, row-major, as
+// PartMapTargets or StructureModel::PredictPartMap give): the 4-connected regions of cells that
+// hold `label` and are not seams (seam value below 0.5), ignoring regions smaller than
+// `min_cells`. A count by segmentation, beside the count head's and the density's.
+int CountPartRegions(const std::vector<int>& labels, const std::vector<float>& seams, int grid,
+                     int label, int min_cells = 2);
+
 }  // namespace img2cad::nn

@@ -100,6 +100,20 @@ TEST(StructureDataTest, AnUnreadableMaskMapSkipsAndCountsTheSample) {
   EXPECT_NE(report.failures[0].find("chair_00000000"), std::string::npos);
 }
 
+TEST(StructureDataTest, PartRegionsAreCountedBetweenSeams) {
+  // A 4 x 4 map: label 2 in the top two rows, split by a seam in column 1; label 5 alone in one
+  // cell (below the default minimum); background elsewhere.
+  const std::vector<int> labels = {2, 2, 2, 2, 2, 2, 2, 2, -1, -1, -1, 5, -1, -1, -1, -1};
+  std::vector<float> seams(16, 0.f);
+  EXPECT_EQ(CountPartRegions(labels, seams, 4, 2), 1);
+  seams[1] = seams[5] = 0.9f;
+  EXPECT_EQ(CountPartRegions(labels, seams, 4, 2), 2);  // {0, 4} and {2, 3, 6, 7}
+  EXPECT_EQ(CountPartRegions(labels, seams, 4, 2, 3), 1);
+  EXPECT_EQ(CountPartRegions(labels, seams, 4, 5), 0);
+  EXPECT_EQ(CountPartRegions(labels, seams, 4, 5, 1), 1);
+  EXPECT_EQ(CountPartRegions(labels, seams, 4, 7), 0);
+}
+
 // Part maps load as part ids with each part's label, and their crops' targets follow the crop:
 // labels at the cells' centres, seams where two parts meet, nothing without a map or a window.
 TEST(StructureDataTest, PartMapsLoadAndTheirTargetsFollowTheCrop) {

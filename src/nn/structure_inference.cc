@@ -298,4 +298,27 @@ core::Result<std::vector<std::vector<int>>> StructureModel::PredictTemplates(
                                          category);
       });
 }
+core::Result<StructureModel::PartMapReading> StructureModel::PredictPartMap(
+    const image::Image& crop, int category) const {
+  Net& net = impl_->net;
+  return AskHead<PartMapReading>(
+      net, static_cast<bool>(net->part_map), "part-map head", crop, category,
+      [&](const torch::Tensor& memory) {
+        const auto out = net->part_map(memory)[0];  // [grid, grid, classes + 1]
+        const int64_t classes = net->part_map->classes;
+        const auto best = out.slice(2, 0, classes).argmax(-1).flatten().contiguous();
+        const auto seam = torch::sigmoid(out.select(2, classes)).flatten().contiguous();
+        PartMapReading r;
+        r.grid = net->part_map->grid;
+        const int64_t* b = best.data_ptr<int64_t>();
+        const int first = 1 + SlotOffset(category), n = NumLabels(category);
+        for (int64_t k = 0; k < best.numel(); ++k) {
+          const int l = static_cast<int>(b[k]) - first;
+          r.labels.push_back(l >= 0 && l < n ? l : -1);
+        }
+        r.seams.assign(seam.data_ptr<float>(), seam.data_ptr<float>() + seam.numel());
+        return r;
+      });
+}
+
 }  // namespace img2cad::nn

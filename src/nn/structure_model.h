@@ -168,6 +168,20 @@ class StructureModel {
   // Changes the template expert's weight at decoding (validation sweeps; Save records it).
   void set_template_weight(double weight);
 
+  // The part-map head's reading of the crop (any size; resized to image_size) on its
+  // image_size / 4 square raster, row-major: `labels` holds, per cell, the most probable label
+  // (an index into LabelsOf of `category`, an index into program::Categories()) when that is a
+  // label of the category, else -1 (the background or another category's label); `seams` the
+  // probability that two visible parts meet in the cell. Errors: kInvalidArgument without a
+  // part-map head (StructureModelConfig::part_map_weight), for an empty image or for an unknown
+  // category.
+  struct PartMapReading {
+    int grid = 0;
+    std::vector<int> labels;
+    std::vector<float> seams;
+  };
+  core::Result<PartMapReading> PredictPartMap(const image::Image& crop, int category) const;
+
   // The part-map head's loss (part_map_head_internal.h) on the examples that have part-map
   // targets, per target cell; 0 when none has. Errors: kInvalidArgument without a part-map head or
   // for targets of the wrong size; kInternal when libtorch fails.

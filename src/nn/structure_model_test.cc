@@ -345,6 +345,22 @@ TEST(StructureModelTest, PartMapHeadLearnsItsTargetsAndRoundTrips) {
   const auto data = FixtureWithPartMaps(c);
   const double before = with_head.PartMapLoss(data).value();
   EXPECT_GT(before, 1.0);
+  // The share of the fixture's cells whose label the head reads right.
+  auto agreement = [&](const StructureModel& m) {
+    int right = 0, cells = 0;
+    for (const auto& e : data) {
+      int category = -1;
+      program::StructureLabelCounts(e.tokens, &category);
+      auto reading = m.PredictPartMap(e.crop, category);
+      EXPECT_TRUE(reading.ok()) << reading.status().ToString();
+      EXPECT_EQ(reading->grid * reading->grid, static_cast<int>(e.part_labels.size()));
+      EXPECT_EQ(reading->seams.size(), e.part_labels.size());
+      for (size_t k = 0; k < e.part_labels.size(); ++k, ++cells)
+        right += reading->labels[k] == e.part_labels[k];
+    }
+    return static_cast<double>(right) / cells;
+  };
+  const double agreement_before = agreement(with_head);
   std::vector<double> a, b, d;
   for (int step = 0; step < 60; ++step) {
     a.push_back(with_head.TrainStep(data, 3e-3).value());
@@ -352,6 +368,11 @@ TEST(StructureModelTest, PartMapHeadLearnsItsTargetsAndRoundTrips) {
     d.push_back(no_targets.TrainStep(Fixture(), 3e-3).value());
   }
   EXPECT_LT(with_head.PartMapLoss(data).value(), before / 3);
+  EXPECT_GT(agreement(with_head), std::max(0.6, agreement_before)) << agreement_before;
+  EXPECT_EQ(plain.PredictPartMap(data[0].crop, 0).status().code(),
+            core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(with_head.PredictPartMap(data[0].crop, 7).status().code(),
+            core::StatusCode::kInvalidArgument);
   EXPECT_EQ(b, d);  // without targets the head costs nothing and changes nothing
   EXPECT_NE(a[5], b[5]);
   EXPECT_EQ(with_head.PartMapLoss(Fixture()).value(), 0);

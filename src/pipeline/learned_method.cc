@@ -95,6 +95,7 @@ class LearnedMethod final : public Method {
         index_(std::move(index)),
         sampling_steps_(config.sampling_steps),
         symmetry_(config.symmetry),
+        stage2_crops_(config.stage2_crops),
         oracle_(oracle) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
     for (size_t i = 0; i < index_.size(); ++i) {
@@ -253,13 +254,27 @@ class LearnedMethod final : public Method {
   // Stage 2 and the repairs; details.assembler records them.
   core::Result<program::Program> StageTwo(const ObjectImage& object,
                                           const program::Structure& structure, Estimate* e) const {
-    const image::Crop crop = object.Crop(assembler_->model.config().image_size);
+    const int size = assembler_->model.config().image_size;
+    const image::Crop crop = object.Crop(size);
     std::vector<std::string> repairs;
     std::vector<std::string> symmetry;
     std::optional<nn::AssemblerView> view;
     auto program =
         assembler_->model.Predict(crop.rgb, structure, sampling_steps_, /*seed=*/0, &view);
     if (view) e->camera = ViewEstimate{view->azimuth_deg, view->elevation_deg};
+    if (program.ok() && stage2_crops_ > 1) {
+      // The other framings' readings, averaged with the main one's (the camera stays the main
+      // crop's). The mirrored crop is left out: its parts' left and right instances swap.
+      const std::vector<image::Image> crops = TestTimeCrops(object, crop.rgb, size);
+      std::vector<program::Program> readings = {*program};
+      for (size_t k = 2; k < crops.size() && static_cast<int>(readings.size()) < stage2_crops_;
+           ++k) {
+        IMG2CAD_ASSIGN_OR_RETURN(program::Program p,
+                                 assembler_->model.Predict(crops[k], structure, sampling_steps_));
+        readings.push_back(std::move(p));
+      }
+      program = program::MeanProgram(readings);
+    }
     if (program.ok() && symmetry_ && structure.symmetry == program::Symmetry::kReflectX) {
       // Exact mirror pairs need every part's frame and bounds: repair what validation refuses
       // first (no kernel: the final repair below builds once).
@@ -270,6 +285,7 @@ class LearnedMethod final : public Method {
     e->details["assembler"] = {{"model", assembler_->dir},
                                {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
                                {"sampling_steps", sampling_steps_},
+                               {"crops", stage2_crops_},
                                {"symmetry_enforced", symmetry_},
                                {"symmetry", symmetry},
                                {"repairs", repairs}};
@@ -293,10 +309,15 @@ class LearnedMethod final : public Method {
   std::multimap<std::string, size_t> by_key_;
   int sampling_steps_;
   bool symmetry_;
+  int stage2_crops_;
   bool oracle_;
 };
 
 core::Result<std::unique_ptr<Method>> MakeLearned(const MethodConfig& config, bool oracle) {
+  if (config.stage2_crops < 1 || config.stage2_crops > 4) {
+    return core::Status(core::StatusCode::kInvalidArgument, "stage 2 reads 1 to 4 crops",
+                        "--stage2-crops");
+  }
   if (config.sampling_steps < 1) {
     return core::Status(core::StatusCode::kInvalidArgument, "must be at least 1",
                         "--sampling-steps");

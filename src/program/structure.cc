@@ -1,6 +1,8 @@
 #include "program/structure.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include "core/json_format.h"
 #include "program/json_reader.h"
@@ -193,6 +195,82 @@ std::string StructureKey(const Structure& s) {
   std::string out = s.category + ":";
   for (const auto& k : keys) out += k;
   return out;
+}
+
+namespace {
+
+// Adds w * b to a, element by element.
+template <size_t N>
+void AddScaled(std::array<double, N>* a, const std::array<double, N>& b, double w) {
+  for (size_t k = 0; k < N; ++k) (*a)[k] += w * b[k];
+}
+
+// Every numeric field of `from`, scaled by w, added to `to` (same structure).
+void AddProgram(Program* to, const Program& from, double w) {
+  for (size_t i = 0; i < to->parts.size(); ++i) {
+    for (size_t f = 0; f < to->parts[i].features.size(); ++f) {
+      Feature& a = to->parts[i].features[f];
+      const Feature& b = from.parts[i].features[f];
+      AddScaled(&a.sketch.plane.origin, b.sketch.plane.origin, w);
+      AddScaled(&a.sketch.plane.normal, b.sketch.plane.normal, w);
+      AddScaled(&a.sketch.plane.x_dir, b.sketch.plane.x_dir, w);
+      a.extrude.distance += w * b.extrude.distance;
+      a.extrude.distance2 += w * b.extrude.distance2;
+      for (size_t l = 0; l < a.sketch.loops.size(); ++l) {
+        for (size_t c = 0; c < a.sketch.loops[l].size(); ++c) {
+          Curve& ca = a.sketch.loops[l][c];
+          const Curve& cb = b.sketch.loops[l][c];
+          if (auto* line = std::get_if<Line>(&ca)) {
+            AddScaled(&line->to, std::get<Line>(cb).to, w);
+          } else if (auto* arc = std::get_if<Arc>(&ca)) {
+            AddScaled(&arc->to, std::get<Arc>(cb).to, w);
+            arc->sweep_deg += w * std::get<Arc>(cb).sweep_deg;
+          } else {
+            auto& circle = std::get<Circle>(ca);
+            AddScaled(&circle.center, std::get<Circle>(cb).center, w);
+            circle.radius += w * std::get<Circle>(cb).radius;
+          }
+        }
+      }
+    }
+  }
+}
+
+double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+
+}  // namespace
+
+core::Result<Program> MeanProgram(const std::vector<Program>& programs) {
+  if (programs.empty()) return core::Status(core::StatusCode::kInvalidArgument, "no programs");
+  const Structure structure = StructureOf(programs[0]);
+  for (size_t k = 1; k < programs.size(); ++k) {
+    if (!(StructureOf(programs[k]) == structure)) {
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "program " + std::to_string(k) + " has another structure than program 0");
+    }
+  }
+  Program mean = programs[0];
+  AddProgram(&mean, programs[0], -1.0);  // zero every number, keep the structure
+  for (const Program& p : programs) AddProgram(&mean, p, 1.0 / programs.size());
+  for (Part& part : mean.parts) {
+    for (Feature& f : part.features) {
+      Plane& plane = f.sketch.plane;
+      const double n = std::sqrt(Dot(plane.normal, plane.normal));
+      if (!(n > 1e-9)) {
+        return core::Status(core::StatusCode::kInvalidArgument,
+                            PartDisplayName(part) + ": the planes' mean normal vanishes");
+      }
+      for (double& v : plane.normal) v /= n;
+      AddScaled(&plane.x_dir, plane.normal, -Dot(plane.x_dir, plane.normal));
+      const double x = std::sqrt(Dot(plane.x_dir, plane.x_dir));
+      if (!(x > 1e-9)) {
+        return core::Status(core::StatusCode::kInvalidArgument,
+                            PartDisplayName(part) + ": the planes' mean x direction vanishes");
+      }
+      for (double& v : plane.x_dir) v /= x;
+    }
+  }
+  return mean;
 }
 
 }  // namespace img2cad::program

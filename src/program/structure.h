@@ -62,6 +62,14 @@ std::string StructureToText(const Structure& s);
 // "line", "arc", "circle".
 const char* CurveTypeName(CurveType t);
 
+// The mean of programs that share one structure (StructureOf equal, parts in the same order):
+// every number (plane origins and directions, curve points, arc sweeps, circle radii, extrusion
+// distances) averaged, each plane's normal renormalised and its x direction made orthogonal to it
+// again. Used to average stage 2's readings of several crops of one photo. Errors:
+// kInvalidArgument for no programs, programs whose structures differ, or a plane whose mean
+// directions vanish (opposite readings).
+core::Result<Program> MeanProgram(const std::vector<Program>& programs);
+
 // A stable short key of the structure, used to count distinct structures: the sorted multiset of
 // (label, command types) over parts, ignoring instances and order.
 std::string StructureKey(const Structure& s);

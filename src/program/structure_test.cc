@@ -67,5 +67,42 @@ TEST(StructureTest, KeyIgnoresOrderAndInstances) {
   EXPECT_NE(StructureKey(StructureOf(p)), key);
 }
 
+// The mean of two readings of one structure averages every number and keeps the planes'
+// directions orthonormal; programs of another structure are refused.
+TEST(StructureTest, MeanProgramAveragesTheNumbersOfOneStructure) {
+  Program a = Example("chair"), b = Example("chair");
+  for (Part& p : b.parts) {
+    for (Feature& f : p.features) {
+      f.sketch.plane.origin[0] += 10;
+      // A slightly tilted reading (the mean is renormalised, so b's need not be unit).
+      for (int k = 0; k < 3; ++k) f.sketch.plane.normal[k] += 0.2 - 0.1 * k;
+      f.extrude.distance += 4;
+    }
+  }
+  auto mean = MeanProgram({a, b});
+  ASSERT_TRUE(mean.ok()) << mean.status().ToString();
+  EXPECT_EQ(StructureOf(*mean), StructureOf(a));
+  const Feature& fa = a.parts[0].features[0];
+  const Feature& fm = mean->parts[0].features[0];
+  EXPECT_DOUBLE_EQ(fm.sketch.plane.origin[0], fa.sketch.plane.origin[0] + 5);
+  EXPECT_DOUBLE_EQ(fm.extrude.distance, fa.extrude.distance + 2);
+  const auto& n = fm.sketch.plane.normal;
+  const auto& x = fm.sketch.plane.x_dir;
+  EXPECT_NEAR(n[0] * n[0] + n[1] * n[1] + n[2] * n[2], 1, 1e-12);
+  EXPECT_NEAR(x[0] * x[0] + x[1] * x[1] + x[2] * x[2], 1, 1e-12);
+  EXPECT_NEAR(n[0] * x[0] + n[1] * x[1] + n[2] * x[2], 0, 1e-12);
+  EXPECT_EQ(*MeanProgram({a}), a);
+
+  Program other = a;
+  other.parts.pop_back();
+  EXPECT_EQ(MeanProgram({a, other}).status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(MeanProgram({}).status().code(), core::StatusCode::kInvalidArgument);
+  Program flipped = a;
+  for (Part& p : flipped.parts)
+    for (Feature& f : p.features)
+      for (double& v : f.sketch.plane.normal) v = -v;
+  EXPECT_EQ(MeanProgram({a, flipped}).status().code(), core::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace img2cad::program
