@@ -184,6 +184,31 @@ bool RepairLoop(program::Program* p, const Place& at, const std::string& why, in
   return true;
 }
 
+// Moves join feature `feature` of `part` along the world axes just far enough that its box
+// overlaps the box of the features before it by 1 mm on every axis; false when it already does
+// (or either box is empty). A join that stage 2 put a few millimetres off its part (a drawer's
+// body behind its front) then touches it again.
+bool SnapJoin(program::Part* part, int feature) {
+  program::Part before = *part, join = *part;
+  before.features.resize(feature);
+  join.features = {part->features[feature]};
+  join.features[0].extrude.operation = program::Operation::kNewBody;
+  const program::Bounds3 a = program::ApproxPartBounds(before);
+  const program::Bounds3 b = program::ApproxPartBounds(join);
+  program::Vec3 shift{0, 0, 0};
+  bool moved = false;
+  for (int k = 0; k < 3; ++k) {
+    if (!(a.min[k] <= a.max[k]) || !(b.min[k] <= b.max[k])) return false;
+    constexpr double kOverlap = 1.0;  // mm
+    if (b.min[k] > a.max[k] - kOverlap) shift[k] = a.max[k] - kOverlap - b.min[k];
+    if (b.max[k] < a.min[k] + kOverlap) shift[k] = a.min[k] + kOverlap - b.max[k];
+    moved |= shift[k] != 0;
+  }
+  if (!moved) return false;
+  for (int k = 0; k < 3; ++k) part->features[feature].sketch.plane.origin[k] += shift[k];
+  return true;
+}
+
 // Step 3: one repair of the part named by a kernel error; false when none applies.
 bool RepairPart(program::Program* p, const Place& at, const std::string& why, int attempt,
                 std::vector<std::string>* repairs) {
@@ -196,6 +221,26 @@ bool RepairPart(program::Program* p, const Place& at, const std::string& why, in
     part.features.erase(part.features.begin() + feature);
     repairs->push_back(Where({at.part, feature, -1}) + ": dropped the cut or intersect (" + why +
                        ")");
+    return true;
+  }
+  // A join that leaves the part in pieces: move it onto the rest of the part, then square its
+  // sketch, then drop the join alone; the part keeps its first feature either way.
+  if (feature > 0 && feature < static_cast<int>(part.features.size()) &&
+      why.find("separate solids") != std::string::npos) {
+    if (attempt == 0 && SnapJoin(&part, feature)) {
+      repairs->push_back(Where({at.part, feature, -1}) + ": moved onto the part (" + why + ")");
+      return true;
+    }
+    auto& loops = part.features[feature].sketch.loops;
+    const Loop rect = BoundingRectangle(loops.front());
+    if (attempt <= 1 && (loops.size() != 1 || loops.front() != rect)) {
+      loops = {rect};
+      repairs->push_back(Where({at.part, feature, -1}) +
+                         ": sketch replaced by its outer bounding rectangle (" + why + ")");
+      return true;
+    }
+    part.features.erase(part.features.begin() + feature);
+    repairs->push_back(Where({at.part, feature, -1}) + ": dropped the join (" + why + ")");
     return true;
   }
   if (attempt == 0 && feature < static_cast<int>(part.features.size())) {
@@ -245,7 +290,9 @@ core::Result<program::Program> RepairProgram(program::Program p, std::vector<std
           at.feature < static_cast<int>(p.parts[at.part].features.size()) && attempt < 4) {
         repaired = RepairLoop(&p, at, problem.message(), attempt, repairs);
       } else {
-        repaired = RepairPart(&p, at, problem.message(), std::max(0, attempt - 4), repairs);
+        // Loop places had four loop repairs first; a part's own attempts count from 0.
+        repaired = RepairPart(&p, at, problem.message(),
+                              at.loop >= 0 ? std::max(0, attempt - 4) : attempt, repairs);
       }
     }
     if (!repaired) break;

@@ -11,8 +11,11 @@
 //     crosses itself has its points re-ordered by angle about their centroid; a hole outside its
 //     outer loop (or touching another) is dropped; an outer loop still broken becomes the
 //     rectangle of its bounding box (a 10 mm square when that is degenerate).
-//  3. Kernel errors: a failing cut or intersect is dropped; a failing first feature has its
-//     sketch replaced by its bounding rectangle; a part still failing is dropped (never the last).
+//  3. Kernel errors: a failing cut or intersect is dropped; a join that leaves its part in
+//     separate solids is moved along the world axes onto the features before it, then has its
+//     sketch replaced by its bounding rectangle, then is dropped (the part stays); any other
+//     failing feature has its sketch replaced by its bounding rectangle; a part still failing is
+//     dropped (never the last).
 // The structure can change (dropped features, holes, parts; arcs become lines); the record says
 // where.
 #pragma once

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cad/model.h"
 #include "program/json_io.h"
 #include "program/validate.h"
+#include "synth/generator.h"
 
 namespace img2cad::pipeline {
 namespace {
@@ -73,6 +76,26 @@ TEST(RepairTest, ParallelPlaneDirectionsGetAnotherAxis) {
   program::Program p = Table();
   p.parts[1].features[0].sketch.plane.x_dir = {0, 0, 2};  // parallel to the normal
   ExpectRepaired(p, "parts[1].features[0]: x direction parallel");
+}
+
+// A drawer's body (a join) pulled 40 mm back from its front leaves the part in two pieces: the
+// repair moves the body onto the front, and every part keeps its features.
+TEST(RepairTest, ADetachedJoinIsMovedOntoItsPart) {
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    program::Program p = synth::Generate("storage", seed).value().program;
+    auto drawer = std::find_if(p.parts.begin(), p.parts.end(), [](const program::Part& q) {
+      return q.label == "drawer" && q.features.size() == 2;
+    });
+    if (drawer == p.parts.end()) continue;
+    drawer->features[1].sketch.plane.origin[1] += 40;
+    ASSERT_FALSE(cad::BuildModel(p).ok());
+    const auto fixed = ExpectRepaired(p, "moved onto the part");
+    ASSERT_EQ(fixed.parts.size(), p.parts.size());
+    for (size_t i = 0; i < p.parts.size(); ++i)
+      EXPECT_EQ(fixed.parts[i].features.size(), p.parts[i].features.size()) << i;
+    return;
+  }
+  FAIL() << "no storage piece with a drawer body in 200 seeds";
 }
 
 TEST(RepairTest, WhatCannotBeRepairedIsAnError) {
