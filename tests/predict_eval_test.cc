@@ -309,6 +309,14 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
       << err;
   const std::string report = ReadFile((dir_ / "report_learned" / "report.md").string()).value();
   EXPECT_NE(report.find("Category confusion"), std::string::npos);
+  EXPECT_NE(report.find("Part labels"), std::string::npos);
+  // Every valid prediction's 2,048 ground-truth points are in its category's part-label counts.
+  const auto metrics = Metrics(dir_ / "report_learned");
+  int points = 0;
+  for (const auto& [category, m] : metrics["per_category"].items())
+    for (const auto& [truth, row] : m["part_labels"].items())
+      for (const auto& [given, n] : row.items()) points += n.get<int>();
+  EXPECT_EQ(points, 2048 * metrics["overall"]["n_valid"].get<int>());
 
   // Bad inputs: a crop size that is not a multiple of 32, a missing dataset, a missing model.
   EXPECT_EQ(RunCli("train structure --train x --val y --image-size 100"), 2);

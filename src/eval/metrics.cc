@@ -91,6 +91,7 @@ PartSegmentationResult ScoreLabels(const std::vector<std::pair<std::string, std:
   for (const auto& [want, got] : pairs) {
     ++in_gt[want];
     ++in_pred[got];
+    ++r.confusion[{want, got}];
     if (want == got) {
       ++correct;
       ++inter[want];

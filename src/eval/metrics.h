@@ -21,7 +21,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geom/mesh.h"
@@ -43,6 +45,8 @@ double ChamferField(const geom::Mesh& gt, const geom::Mesh& pred, uint64_t gt_se
 struct PartSegmentationResult {
   double accuracy = 0;  // 0..1
   double miou = 0;      // 0..1
+  // Ground-truth points per (true label, label they were given): where each label's points went.
+  std::map<std::pair<std::string, std::string>, int> confusion;
 };
 
 // `gt_labels[part_id]` and `pred_labels[part_id]` name each mesh's parts; labels compare by name.

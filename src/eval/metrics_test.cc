@@ -82,6 +82,11 @@ TEST(MetricsTest, PartSegmentationSeesSwappedLabels) {
   const auto same = PartSegmentation(m, labels, m, labels, 1);
   EXPECT_GE(same.accuracy, 0.99);
   EXPECT_GE(same.miou, 0.97);
+  int points = 0, kept = 0;
+  for (const auto& [pair, n] : same.confusion)
+    points += n, kept += pair.first == pair.second ? n : 0;
+  EXPECT_EQ(points, 2048);
+  EXPECT_DOUBLE_EQ(kept / 2048.0, same.accuracy);
   const geom::Mesh moved = MeshOf(Transformed(p, 1.5, 300, -200, 50));
   EXPECT_GE(PartSegmentation(m, labels, moved, labels, 1).accuracy, 0.99);
   // The sampled protocol has a visible floor: boundary points pick a neighbouring part.
@@ -95,6 +100,8 @@ TEST(MetricsTest, PartSegmentationSeesSwappedLabels) {
                           PartSegmentationSampled(m, labels, m, swapped, 1, 2)}) {
     EXPECT_LT(bad.accuracy, same.accuracy - 0.3);
     EXPECT_LT(bad.miou, same.miou - 0.3);
+    // The seat's points went to "back" (the swapped name).
+    EXPECT_GT(bad.confusion.count({labels[0], labels[1]}), 0u);
   }
   EXPECT_EQ(PartSegmentation(m, labels, geom::Mesh{}, labels, 1).accuracy, 0);
 }

@@ -43,6 +43,8 @@ struct Scored {
   double label_f1 = 0;
   int part_count_error = 0;
   core::Status gt_error;
+  // Surface protocol: ground-truth points per (true label, label given).
+  std::map<std::pair<std::string, std::string>, int> part_confusion;
 };
 
 std::vector<std::string> Labels(const program::Program& p) {
@@ -94,6 +96,7 @@ Scored Score(const dataset::ManifestEntry& e, const std::string& pred_dir) {
   const auto seg = eval::PartSegmentation(*gt_mesh, Labels(*gt), *pred_mesh, Labels(*pred), gs);
   s.part_accuracy = seg.accuracy;
   s.part_miou = seg.miou;
+  s.part_confusion = seg.confusion;
   const auto sampled =
       eval::PartSegmentationSampled(*gt_mesh, Labels(*gt), *pred_mesh, Labels(*pred), gs, ps);
   s.part_accuracy_sampled = sampled.accuracy;
@@ -250,6 +253,51 @@ std::string Confusion(const std::vector<Scored>& scored) {
   return md.str();
 }
 
+// Where each true part label's ground-truth points went (the surface protocol), summed over a
+// category's valid predictions: in metrics.json as label -> label given -> points, and in
+// report.md as the share kept and the labels that took the most.
+nlohmann::ordered_json PartLabels(const std::vector<const Scored*>& group) {
+  std::map<std::string, std::map<std::string, int>> sums;
+  for (const Scored* s : group)
+    for (const auto& [pair, n] : s->part_confusion) sums[pair.first][pair.second] += n;
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [truth, row] : sums)
+    for (const auto& [given, n] : row) j[truth][given] = n;
+  return j;
+}
+
+std::string PartLabelsTable(const nlohmann::ordered_json& per_category) {
+  std::ostringstream md;
+  md << "Part labels (surface protocol; per true label of each category: its ground-truth points "
+        "over the valid predictions, the share given its own label, and the labels that took "
+        "most of the rest):\n\n| category | label | points | kept | went to |\n"
+        "|---|---|---|---|---|\n";
+  for (const auto& [category, m] : per_category.items()) {
+    if (!m.contains("part_labels")) continue;
+    for (const auto& [truth, row] : m["part_labels"].items()) {
+      int total = 0, kept = 0;
+      std::vector<std::pair<int, std::string>> others;
+      for (const auto& [given, n] : row.items()) {
+        total += n.get<int>();
+        if (given == truth)
+          kept = n.get<int>();
+        else
+          others.push_back({n.get<int>(), given});
+      }
+      std::sort(others.rbegin(), others.rend());
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%.1f%%", total ? 100.0 * kept / total : 0.0);
+      md << "| " << category << " | " << truth << " | " << total << " | " << buf << " | ";
+      for (size_t k = 0; k < others.size() && k < 3; ++k) {
+        std::snprintf(buf, sizeof(buf), "%.1f%%", 100.0 * others[k].first / total);
+        md << (k ? ", " : "") << others[k].second << " " << buf;
+      }
+      md << " |\n";
+    }
+  }
+  return md.str();
+}
+
 const char* StateName(PredState s) {
   switch (s) {
     case PredState::kValid:
@@ -365,7 +413,10 @@ core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
   }
   nlohmann::ordered_json metrics;
   metrics["overall"] = Aggregate(all);
-  for (const auto& [cat, group] : by_category) metrics["per_category"][cat] = Aggregate(group);
+  for (const auto& [cat, group] : by_category) {
+    metrics["per_category"][cat] = Aggregate(group);
+    metrics["per_category"][cat]["part_labels"] = PartLabels(group);
+  }
 
   core::AtomicOutputs out;
   IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(o.out_dir));
@@ -411,7 +462,8 @@ core::Result<EvalSummary> Evaluate(const EvalOptions& o) {
         "Structure metrics count a missing or invalid prediction as "
         "zero. Every sample's numbers are in per_sample.jsonl.\n\n"
      << Table(metrics) << "\n"
-     << Stage2Line(metrics["overall"]) << Confusion(scored) << "\n";
+     << Stage2Line(metrics["overall"]) << Confusion(scored) << "\n"
+     << PartLabelsTable(metrics["per_category"]) << "\n";
   for (const char* name : {"best", "median", "worst"}) {
     if (!grids.count(name)) continue;
     md << "## " << name << " cases (input | ground truth | prediction)\n\n![" << name << "]("
