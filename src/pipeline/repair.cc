@@ -189,8 +189,8 @@ bool RepairLoop(program::Program* p, const Place& at, const std::string& why, in
 // (or either box is empty). A join that stage 2 put a few millimetres off its part (a drawer's
 // body behind its front) then touches it again.
 bool SnapJoin(program::Part* part, int feature) {
-  program::Part before = *part, join = *part;
-  before.features.resize(feature);
+  program::Part before, join;
+  before.features.assign(part->features.begin(), part->features.begin() + feature);
   join.features = {part->features[feature]};
   join.features[0].extrude.operation = program::Operation::kNewBody;
   const program::Bounds3 a = program::ApproxPartBounds(before);

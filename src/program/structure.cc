@@ -1,11 +1,11 @@
 #include "program/structure.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "core/json_format.h"
 #include "program/json_reader.h"
+#include "program/sketch_geometry.h"
 
 namespace img2cad::program {
 
@@ -236,8 +236,6 @@ void AddProgram(Program* to, const Program& from, double w) {
   }
 }
 
-double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-
 }  // namespace
 
 core::Result<Program> MeanProgram(const std::vector<Program>& programs) {
@@ -254,20 +252,15 @@ core::Result<Program> MeanProgram(const std::vector<Program>& programs) {
   for (const Program& p : programs) AddProgram(&mean, p, 1.0 / programs.size());
   for (Part& part : mean.parts) {
     for (Feature& f : part.features) {
-      Plane& plane = f.sketch.plane;
-      const double n = std::sqrt(Dot(plane.normal, plane.normal));
-      if (!(n > 1e-9)) {
-        return core::Status(core::StatusCode::kInvalidArgument,
-                            PartDisplayName(part) + ": the planes' mean normal vanishes");
+      // The mean directions, made orthonormal again as every sketch frame is.
+      auto frame = MakeFrame(f.sketch.plane);
+      if (!frame.ok()) {
+        return core::Status(
+            core::StatusCode::kInvalidArgument,
+            PartDisplayName(part) + ": the planes' mean " + frame.status().message());
       }
-      for (double& v : plane.normal) v /= n;
-      AddScaled(&plane.x_dir, plane.normal, -Dot(plane.x_dir, plane.normal));
-      const double x = std::sqrt(Dot(plane.x_dir, plane.x_dir));
-      if (!(x > 1e-9)) {
-        return core::Status(core::StatusCode::kInvalidArgument,
-                            PartDisplayName(part) + ": the planes' mean x direction vanishes");
-      }
-      for (double& v : plane.x_dir) v /= x;
+      f.sketch.plane.normal = frame->n;
+      f.sketch.plane.x_dir = frame->u;
     }
   }
   return mean;
