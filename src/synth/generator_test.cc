@@ -8,9 +8,11 @@
 
 #include "cad/model.h"
 #include "program/json_io.h"
+#include "program/sketch_geometry.h"
 #include "program/structure.h"
 #include "program/structure_tokens.h"
 #include "program/validate.h"
+#include "program/vocabulary.h"
 
 namespace img2cad::synth {
 namespace {
@@ -91,6 +93,32 @@ TEST_P(GeneratorTest, StructuresFitTheTokenLanguage) {
     EXPECT_EQ(program::StructureKey(*back), program::StructureKey(st));
   }
   EXPECT_LT(longest, static_cast<size_t>(program::kMaxStructureTokens) * 3 / 4);
+}
+
+// The instance rule orders a label's parts by the first axis (x, then y, then z) on which their
+// centres differ. Stage 2 can only learn where instance k goes when that difference is one it can
+// see: parts that line up on an axis must line up exactly, not by a few millimetres of noise.
+TEST_P(GeneratorTest, InstancesAreOrderedByVisibleGaps) {
+  constexpr double kVisible = 10;  // mm
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    auto s = Generate(GetParam(), seed);
+    ASSERT_TRUE(s.ok());
+    std::map<std::pair<std::string, int>, program::Vec3> centre;
+    for (const auto& p : s->program.parts)
+      centre[{p.label, p.instance}] = program::ApproxPartBounds(p).Center();
+    for (const auto& [key, c] : centre) {
+      auto next = centre.find({key.first, key.second + 1});
+      if (next == centre.end()) continue;
+      for (int axis = 0; axis < 3; ++axis) {
+        const double d = next->second[axis] - c[axis];
+        if (std::abs(d) <= program::kOrderTolerance) continue;
+        EXPECT_GE(d, kVisible) << s->style << " seed " << seed << ": " << key.first << " "
+                               << key.second << " and " << key.second + 1 << " differ by " << d
+                               << " mm on axis " << axis;
+        break;
+      }
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Categories, GeneratorTest, ::testing::Values("chair", "table", "storage"));

@@ -21,6 +21,10 @@ class Carcass {
     knobs_ = rng.Bernoulli(0.5);
     recessed_ = rng.Bernoulli(0.5);
     handle_len_ = rng.Uniform(90, 200);
+    // One hardware per piece: every handle stands out as far as the others. (Drawn per handle,
+    // the depths of a column's handles differed by a few mm at random, and as the instance rule
+    // orders by x, then y, that noise numbered the handles of a column in random order.)
+    handle_out_ = rng.Uniform(20, 32);
   }
 
   // Plinth, legs or nothing under the sides; returns the height the carcass starts at.
@@ -114,7 +118,7 @@ class Carcass {
   }
 
   void Handle(double x, double z, double y_face, bool upright, double room) {
-    const double out = rng_.Uniform(20, 32);
+    const double out = handle_out_;
     if (knobs_) {
       f_->Add(RodY("handle", y_face - out, y_face, x, z, rng_.Uniform(10, 18)));
       return;
@@ -157,7 +161,7 @@ class Carcass {
  private:
   core::Rng& rng_;
   Furniture* f_;
-  double w_, d_, h_, b_ = 18, z0_ = 0, handle_len_ = 120;
+  double w_, d_, h_, b_ = 18, z0_ = 0, handle_len_ = 120, handle_out_ = 25;
   bool knobs_ = true, recessed_ = false;
   std::string base_ = "flat";
 };
