@@ -42,6 +42,12 @@ uint64_t CategoryStream(const std::string& category) {
   return static_cast<uint64_t>(std::find(cats.begin(), cats.end(), category) - cats.begin()) + 1;
 }
 
+core::Result<synth::Sample> GenerateFor(const SynthOptions& o, uint64_t seed) {
+  synth::GenerateOptions gen;
+  gen.lounge = o.lounge;
+  return synth::Generate(o.category, seed, gen);
+}
+
 // Makes, renders and writes one sample; returns its manifest line.
 SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* renderer) {
   SampleResult r;
@@ -51,9 +57,7 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
     r.status = s;
     return r;
   };
-  synth::GenerateOptions gen;
-  gen.lounge = o.lounge;
-  auto sample = synth::Generate(o.category, seed, gen);
+  auto sample = GenerateFor(o, seed);
   if (!sample.ok()) return fail(sample.status());
   // Samples run in parallel, so the budget is spent and the parts build on this thread.
   auto model = cad::BuildModel(sample->program);
@@ -143,6 +147,39 @@ core::Result<std::set<std::string>> LoadManifest(const std::string& path) {
   return ids;
 }
 
+// A resumed folder must hold what this generator makes: a sample written by an older generator
+// (or with other --lounge options) would otherwise be kept silently beside new ones, and a
+// dataset made from a clean clone would differ from this one. Every kept sample's program is
+// compared with the one its seed gives now (programs are cheap; images are not re-rendered).
+core::Status CheckKeptSamples(const SynthOptions& o, const std::vector<uint64_t>& seeds) {
+  std::vector<core::Status> results(seeds.size());
+  core::ParallelFor(seeds.size(), o.threads, [&](size_t k, int) {
+    const std::string rel = "programs/" + dataset::SampleId(o.category, seeds[k]) + ".json";
+    const std::string path = (fs::path(o.out_dir) / rel).string();
+    auto kept = core::ReadFile(path);
+    if (!kept.ok()) {
+      results[k] = kept.status();
+      return;
+    }
+    auto now = GenerateFor(o, seeds[k]);
+    if (!now.ok()) {
+      results[k] = now.status();
+      return;
+    }
+    if (*kept != program::ProgramToJson(now->program)) {
+      results[k] = core::Status(
+          core::StatusCode::kInvalidArgument,
+          "listed in the manifest, but the generator now makes another program for seed " +
+              std::to_string(seeds[k]) +
+              " (the folder was made by another version of the generators, or with other "
+              "options); make the dataset in a new folder, or delete this one",
+          "", path);
+    }
+  });
+  for (const core::Status& s : results) IMG2CAD_RETURN_IF_ERROR(s);
+  return core::OkStatus();
+}
+
 core::Status AppendLines(const std::string& path, const std::string& lines) {
   if (lines.empty()) return core::OkStatus();
   std::ofstream out(path, std::ios::app | std::ios::binary);
@@ -191,15 +228,13 @@ core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o,
   fs::remove(failures, ec);
 
   SynthReport report;
-  std::vector<uint64_t> todo;
+  std::vector<uint64_t> todo, kept;
   for (int k = 0; k < o.count; ++k) {
     const uint64_t seed = o.first_seed + static_cast<uint64_t>(k);
-    if (done.count(dataset::SampleId(o.category, seed))) {
-      ++report.skipped;
-    } else {
-      todo.push_back(seed);
-    }
+    (done.count(dataset::SampleId(o.category, seed)) ? kept : todo).push_back(seed);
   }
+  IMG2CAD_RETURN_IF_ERROR(CheckKeptSamples(o, kept));
+  report.skipped = static_cast<int>(kept.size());
   // One renderer per worker, made when the worker first needs it.
   std::vector<std::unique_ptr<render::Renderer>> renderers(core::MaxWorkers(o.threads));
   if (progress) progress(report.skipped, o.count);

@@ -14,7 +14,8 @@
 // splits. Manifest lines are dataset::ManifestEntry (dataset/manifest.h). The same arguments
 // always give byte-identical files, whatever the thread count. Every file is written atomically;
 // a rerun over an existing folder keeps the samples its manifest already lists and makes only the
-// missing ones (resume).
+// missing ones (resume), after checking that each kept sample's program is still what its seed
+// gives: a folder made by another version of the generators is refused, not extended.
 #pragma once
 
 #include <cstdint>
@@ -44,9 +45,10 @@ struct SynthReport {
   int failed = 0;   // listed in failures.jsonl
 };
 
-// Writes the dataset. Errors: kInvalidArgument for bad options, kIo when the folder or manifest
-// cannot be written. A sample that fails is recorded in failures.jsonl and counted; the others
-// still run.
+// Writes the dataset. Errors: kInvalidArgument for bad options, or for a kept sample whose program
+// differs from the one the generator now makes for its seed (naming that program's file); kIo
+// when the folder or manifest cannot be written or a kept program cannot be read. A sample that
+// fails is recorded in failures.jsonl and counted; the others still run.
 core::Result<SynthReport> WriteSynthDataset(const SynthOptions& options,
                                             const dataset::ProgressFn& progress = {});
 

@@ -92,6 +92,33 @@ TEST_F(DatasetTest, ResumesAfterAnInterruption) {
   EXPECT_TRUE(Files(dir_ / "r") == Files(dir_ / "full"));
 }
 
+// A folder whose kept programs are not what the generators now make for their seeds (made by an
+// older generator, or with other options) is refused, naming a stale program; nothing is added.
+TEST_F(DatasetTest, AFolderFromAnotherGeneratorIsRefused) {
+  ASSERT_TRUE(WriteSynthDataset(Options("s", 3, 2)).ok());
+  const fs::path stale = dir_ / "s" / "programs" / "storage_00000008.json";
+  std::string text = core::ReadFile(stale.string()).value();
+  const size_t digit = text.find_first_of("123456789", text.find("\"distance\""));
+  ASSERT_NE(digit, std::string::npos);
+  text[digit] = text[digit] == '9' ? '8' : text[digit] + 1;
+  ASSERT_TRUE(core::WriteFileAtomic(stale.string(), text).ok());
+  const auto before = Files(dir_ / "s");
+  auto r = WriteSynthDataset(Options("s", 5, 2));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().ToString().find("storage_00000008.json"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_NE(r.status().ToString().find("seed 8"), std::string::npos);
+  EXPECT_TRUE(Files(dir_ / "s") == before);
+  // Other options make other programs: lounge chairs over a folder of plain chairs are refused.
+  SynthOptions chairs = Options("c", 8, 2);
+  chairs.category = "chair";
+  chairs.image_size = 16;
+  ASSERT_TRUE(WriteSynthDataset(chairs).ok());
+  chairs.lounge = 1;
+  EXPECT_FALSE(WriteSynthDataset(chairs).ok());
+}
+
 TEST_F(DatasetTest, MapsAndSplits) {
   SynthOptions o = Options("m", 2, 2);
   o.maps = true;
