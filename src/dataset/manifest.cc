@@ -40,6 +40,7 @@ std::string ManifestEntryToJson(const ManifestEntry& e) {
   if (e.maps) {
     line["maps"] = {{"mask", e.maps->mask}, {"depth", e.maps->depth}, {"parts", e.maps->parts}};
   }
+  line["renderer"] = e.renderer;
   return line.dump();
 }
 
@@ -83,6 +84,8 @@ core::Result<ManifestEntry> ParseManifestEntry(const std::string& text) {
       e.maps = MapPaths{m.at("mask").get<std::string>(), m.at("depth").get<std::string>(),
                         m.at("parts").get<std::string>()};
     }
+    field = "renderer";
+    e.renderer = j.value("renderer", 1);
     return e;
   } catch (const nlohmann::json::exception&) {
     return core::Status(core::StatusCode::kParse,

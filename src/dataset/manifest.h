@@ -2,8 +2,9 @@
 //
 // Fields of a line, in this order: id, category, seed, split, style, symmetry, program and image
 // (paths relative to DIR), camera {azimuth_deg, elevation_deg, fov_y_deg, position_mm,
-// target_mm, image_size}, and maps {mask, depth, parts} (relative paths) when the dataset has
-// them. Units: degrees and millimetres; azimuth 0 looks at the front from -y (DESIGN §3).
+// target_mm, image_size}, maps {mask, depth, parts} (relative paths) when the dataset has
+// them, and renderer (the version of the renderer that drew the image). Units: degrees and
+// millimetres; azimuth 0 looks at the front from -y (DESIGN §3).
 #pragma once
 
 #include <array>
@@ -42,6 +43,9 @@ struct ManifestEntry {
   std::string image_path;
   std::optional<CameraRecord> camera;
   std::optional<MapPaths> maps;
+  // The renderer version that drew the image (render::kRendererVersion); lines written before
+  // the field existed read as 1.
+  int renderer = 1;
 };
 
 // One manifest line (no newline), fields in the documented order; numbers rounded to 1e-3.

@@ -120,26 +120,40 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
   camera.image_size = o.image_size;
   entry.camera = camera;
   if (o.maps) entry.maps = maps;
+  entry.renderer = render::kRendererVersion;
   r.manifest_line = dataset::ManifestEntryToJson(entry);
   return r;
 }
 
 // Ids already in the manifest; rewrites it without a torn last line from an interrupted run.
+// Images are not re-rendered to check them, so a line drawn by another renderer version is
+// refused here (its program may still be what the generator makes).
 core::Result<std::set<std::string>> LoadManifest(const std::string& path) {
   std::set<std::string> ids;
   if (!fs::exists(path)) return ids;
   IMG2CAD_ASSIGN_OR_RETURN(std::string text, core::ReadFile(path));
   std::string kept;
   size_t start = 0;
+  int line_no = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     const bool complete = end != std::string::npos;
     if (!complete) end = text.size();
     const std::string line = text.substr(start, end - start);
     start = end + 1;
+    ++line_no;
     if (!complete || line.empty()) continue;
     const auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.contains("id") || !j["id"].is_string()) continue;
+    const int renderer = j.value("renderer", 1);
+    if (renderer != render::kRendererVersion) {
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "sample '" + j["id"].get<std::string>() + "' was drawn by renderer " +
+                              std::to_string(renderer) + ", this build renders version " +
+                              std::to_string(render::kRendererVersion) +
+                              "; make the dataset in a new folder, or delete this one",
+                          "line " + std::to_string(line_no), path);
+    }
     ids.insert(j["id"].get<std::string>());
     kept += line + "\n";
   }

@@ -12,6 +12,7 @@
 #include "core/file_io.h"
 #include "core/temp_dir.h"
 #include "image/image.h"
+#include "render/renderer.h"
 
 namespace img2cad::pipeline {
 namespace {
@@ -117,6 +118,27 @@ TEST_F(DatasetTest, AFolderFromAnotherGeneratorIsRefused) {
   ASSERT_TRUE(WriteSynthDataset(chairs).ok());
   chairs.lounge = 1;
   EXPECT_FALSE(WriteSynthDataset(chairs).ok());
+}
+
+TEST_F(DatasetTest, AFolderFromAnotherRendererIsRefused) {
+  ASSERT_TRUE(WriteSynthDataset(Options("r", 2, 2)).ok());
+  const fs::path manifest = dir_ / "r" / "manifest.jsonl";
+  std::string text = core::ReadFile(manifest.string()).value();
+  const std::string now = ",\"renderer\":" + std::to_string(render::kRendererVersion) + "}";
+  const size_t second = text.find(now, text.find('\n'));
+  ASSERT_NE(second, std::string::npos) << text;
+  // A line from before the field existed: renderer 1.
+  text.replace(second, now.size(), "}");
+  ASSERT_TRUE(core::WriteFileAtomic(manifest.string(), text).ok());
+  const auto before = Files(dir_ / "r");
+  auto r = WriteSynthDataset(Options("r", 3, 2));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), core::StatusCode::kInvalidArgument);
+  const std::string message = r.status().ToString();
+  EXPECT_NE(message.find("manifest.jsonl"), std::string::npos) << message;
+  EXPECT_NE(message.find("line 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("renderer 1"), std::string::npos) << message;
+  EXPECT_TRUE(Files(dir_ / "r") == before);
 }
 
 TEST_F(DatasetTest, MapsAndSplits) {

@@ -76,6 +76,11 @@ struct Photometric {
   double exposure = 1.0;     // multiplies linear radiance
 };
 
+// The version of what the renderer draws for a given program, seed and options. Datasets record
+// it per sample (manifest field `renderer`), so that a folder rendered by an older renderer is
+// not silently extended. 1: before seams; 2: seams between parts.
+inline constexpr int kRendererVersion = 2;
+
 struct Scene {
   Camera camera;
   std::vector<Material> part_materials;  // indexed by mesh part id; the last repeats if short
@@ -83,6 +88,11 @@ struct Scene {
   Environment environment;
   Photometric photometric;
   uint64_t noise_seed = 0;  // sensor noise stream
+  // Seams: where two parts meet on screen at nearly the same depth (a drawer front beside its
+  // neighbour or the carcass, a handle on a door), the pixel on the left or upper side of the
+  // boundary has its radiance multiplied by this, a line one pixel wide, as the shadowed gaps and
+  // mouldings between the panels of real furniture are. 1: no seams.
+  double seam_shade = 1;
 };
 
 // What a render produces. Maps are width x height, row-major, top row first, and describe the

@@ -252,6 +252,43 @@ TEST(ShelfContentsTest, NothingWithoutShelvesAndNeverInTheMaps) {
   EXPECT_GT(hidden, 0);
 }
 
+TEST(RendererTest, SeamsDarkenOnlyWhereTouchingPartsMeet) {
+  // Two panels side by side (parts 0 and 1, meeting at x = 0) and a knob well in front (part 2).
+  geom::Mesh mesh = Box(-100, -50, 0, 0, 50, 200, 0);
+  mesh.Append(Box(0, -50, 0, 100, 50, 200, 1));
+  mesh.Append(Box(40, -400, 60, 60, -380, 80, 2));
+  Scene s = Plain(geom::Bounds(mesh), 0, 0, 64);
+  Material paint;
+  s.part_materials = {paint};  // one finish, so only the seams tell the panels apart
+  Renderer r;
+  auto plain = r.Render(mesh, s);
+  s.seam_shade = 0.5;
+  auto seamed = r.Render(mesh, s);
+  ASSERT_TRUE(plain.ok() && seamed.ok());
+  EXPECT_EQ(plain->part_id, seamed->part_id);
+  int darker = 0, panel_seam = 0;
+  for (int y = 0; y < 64; ++y) {
+    for (int x = 0; x < 64; ++x) {
+      const size_t i = static_cast<size_t>(y) * 64 + x;
+      int delta = 0;
+      for (int k = 0; k < 3; ++k) delta += plain->rgb.at(x, y, k) - seamed->rgb.at(x, y, k);
+      if (delta == 0) continue;
+      ASSERT_GT(delta, 0) << x << "," << y;
+      ++darker;
+      // Only the left panel's last column darkens: the knob is far in front of both panels.
+      EXPECT_EQ(plain->part_id[i], 0) << x << "," << y;
+      ASSERT_LT(x + 1, 64);
+      EXPECT_EQ(plain->part_id[i + 1], 1) << x << "," << y;
+      ++panel_seam;
+    }
+  }
+  int knob = 0;
+  for (int16_t id : plain->part_id) knob += id == 2;
+  EXPECT_GT(knob, 0);
+  EXPECT_GT(darker, 15);  // the panels are about 30 pixels tall
+  EXPECT_EQ(darker, panel_seam);
+}
+
 TEST(RendererTest, BadInputs) {
   Renderer r;
   geom::Mesh empty;
