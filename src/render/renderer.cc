@@ -54,7 +54,8 @@ RTCGeometry TriangleGeometry(RTCDevice device, const float* vertices, size_t nv,
 
 // Darkens the left or upper pixel of every boundary between two parts that meet at nearly the
 // same depth. The depth test keeps the lines off occlusion edges (a leg well in front of a back
-// panel), where real photos show a change of shade but no gap.
+// panel), where real photos show a change of shade but no gap. Only radiance changes, so the
+// maps it reads stay as they were and the pixels can be darkened in place.
 void DrawSeams(const Frame& frame, int w, int h, double shade, std::vector<Rgb>* radiance) {
   constexpr float kDepthTolerance = 0.03f;  // of the distance to the camera
   auto meets = [&](size_t a, size_t b) {
@@ -63,17 +64,13 @@ void DrawSeams(const Frame& frame, int w, int h, double shade, std::vector<Rgb>*
     const float da = frame.depth_mm[a], db = frame.depth_mm[b];
     return std::abs(da - db) <= kDepthTolerance * std::min(da, db);
   };
-  std::vector<uint8_t> seam(frame.part_id.size(), 0);
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
       const size_t i = static_cast<size_t>(y) * w + x;
-      if ((x + 1 < w && meets(i, i + 1)) || (y + 1 < h && meets(i, i + w))) seam[i] = 1;
+      if ((x + 1 < w && meets(i, i + 1)) || (y + 1 < h && meets(i, i + w)))
+        (*radiance)[i] = Scale((*radiance)[i], shade);
     }
   }
-  const auto s = static_cast<float>(shade);
-  for (size_t i = 0; i < seam.size(); ++i)
-    if (seam[i])
-      (*radiance)[i] = {(*radiance)[i][0] * s, (*radiance)[i][1] * s, (*radiance)[i][2] * s};
 }
 
 }  // namespace
