@@ -5,13 +5,14 @@ shared/realworld/urdformer_cabinet_photos has, per photo, the boxes of its doors
 handles and knobs, drawn by hand in URDFormer's tool but without class names. Their areas part
 cleanly: every handle or knob box covers under 1% of the photo and every door or drawer over 2%,
 so the boxes give two true counts per photo, fronts (doors + drawers) and handles. A prediction's
-counts are its `door` + `drawer` parts and its `handle` parts (structure.json). The photos are for
-looking and testing only: never train on them.
+counts are its `door` + `drawer` parts and its `handle` parts (structure.json, or program.json for
+methods without a stage 1, such as retrieval). The photos are for looking and testing only: never
+train on them.
 
     scripts/urdformer_counts.py PRED_DIR [REALWORLD_DIR]
 
 PRED_DIR holds one folder per photo as `img2cad predict -o PRED_DIR .../images/*.png` writes
-(PRED_DIR/label13/structure.json, ...). Prints one row per photo and the mean absolute errors.
+(PRED_DIR/label13/structure.json or program.json, ...). Prints one row per photo and the mean absolute errors.
 """
 import glob
 import json
@@ -53,12 +54,13 @@ def main():
     for f in labels:
         name = os.path.splitext(os.path.basename(f))[0]
         fronts, handles = true_counts(f)
-        structure = os.path.join(pred, name, "structure.json")
-        if not os.path.exists(structure):
-            print("| %s | %d / - | %d / - | (no structure.json) | |" % (name, fronts, handles))
+        found = [os.path.join(pred, name, f) for f in ("structure.json", "program.json")]
+        found = [f for f in found if os.path.exists(f)]
+        if not found:
+            print("| %s | %d / - | %d / - | (no prediction) | |" % (name, fronts, handles))
             missing += 1
             continue
-        category, p_fronts, p_handles, p_drawers = predicted_counts(structure)
+        category, p_fronts, p_handles, p_drawers = predicted_counts(found[0])
         print("| %s | %d / %d | %d / %d | %s | %d |" % (name, fronts, p_fronts, handles,
                                                         p_handles, category, p_drawers))
         err_f += abs(fronts - p_fronts)
@@ -66,7 +68,7 @@ def main():
         n += 1
     if n:
         print("mean absolute error over %d photos: fronts %.2f, handles %.2f%s" % (
-            n, err_f / n, err_h / n, "; %d without a structure" % missing if missing else ""))
+            n, err_f / n, err_h / n, "; %d without a prediction" % missing if missing else ""))
 
 
 if __name__ == "__main__":
