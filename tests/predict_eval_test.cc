@@ -318,6 +318,31 @@ TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
       for (const auto& [given, n] : row.items()) points += n.get<int>();
   EXPECT_EQ(points, 2048 * metrics["overall"]["n_valid"].get<int>());
 
+  // An ensemble: two models (here one twice), each decoding the crop and its mirror image.
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  const fs::path ensemble = dir_ / "pred_ensemble";
+  ASSERT_EQ(RunCli("predict " + photo + " --method learned --min-confidence 0 --structure-model " +
+                       model + "," + model + " --stage1-crops 2 --index " + Index() + " -o " +
+                       ensemble.string(),
+                   &err),
+            0)
+      << err;
+  const auto stage1 = nlohmann::json::parse(
+      ReadFile((ensemble / "summary.json").string()).value())["results"][0]["details"]["stage1"];
+  EXPECT_EQ(stage1["crops"], 2) << stage1.dump();
+  EXPECT_EQ(stage1["model"], model + "," + model);
+  EXPECT_EQ(RunCli("predict " + photo + " --stage1-crops 6 -o " + (dir_ / "o_s6").string()), 2);
+  EXPECT_EQ(RunCli("predict " + photo + " --method learned --structure-model " + model + ", -o " +
+                       (dir_ / "o_e1").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("--structure-model"), std::string::npos) << err;
+  EXPECT_EQ(RunCli("predict " + photo + " --method learned --structure-model " + model +
+                       ",/nonexistent -o " + (dir_ / "o_e2").string(),
+                   &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent/model.json"), std::string::npos) << err;
+
   // Bad inputs: a crop size that is not a multiple of 32, a missing dataset, a missing model.
   EXPECT_EQ(RunCli("train structure --train x --val y --image-size 100"), 2);
   EXPECT_EQ(RunCli("train structure --train /nonexistent --val /nonexistent --work " + work +

@@ -230,7 +230,8 @@ int main(int argc, char** argv) {
   predict_cmd->add_option("--mask", predict_args.mask,
                           "the object's mask for the one IMAGE (white = object); wins over all");
   predict_cmd->add_option("--structure-model", predict_args.method_config.structure_model,
-                          "stage-1 model folder for --method learned (default: MODELS/structure)");
+                          "stage-1 model folder for --method learned, or several "
+                          "comma-separated, decoded as an ensemble (default: MODELS/structure)");
   predict_cmd->add_option("--assembler-model", predict_args.method_config.assembler_model,
                           "stage-2 model folder for --method learned (default: models/assembler "
                           "when it exists, else placeholder numbers)");
@@ -252,6 +253,12 @@ int main(int argc, char** argv) {
                    "stage 2's Euler steps (Gaussian-mixture flow head)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  predict_cmd
+      ->add_option("--stage1-crops", predict_args.method_config.stage1_crops,
+                   "each stage-1 model decodes this many framings of the object together (1-5: "
+                   "the crop, then mirrored, tighter, looser and shifted)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 5));
   predict_cmd
       ->add_option("--stage2-crops", predict_args.method_config.stage2_crops,
                    "stage 2 reads this many framings of the object (1-4: the crop, then tighter, "

@@ -39,7 +39,17 @@ using structure_net::Net;
 
 core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(
     const image::Image& crop, int beam, const std::vector<double>& category_prior) const {
-  if (crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
+  return DecodeEnsemble({{this, crop}}, beam, category_prior);
+}
+
+core::Result<std::vector<StructureHypothesis>> StructureModel::DecodeEnsemble(
+    const std::vector<EnsembleMember>& members, int beam,
+    const std::vector<double>& category_prior) {
+  if (members.empty()) return core::Status(core::StatusCode::kInvalidArgument, "no member");
+  for (const auto& m : members) {
+    if (m.model == nullptr) return core::Status(core::StatusCode::kInvalidArgument, "no model");
+    if (m.crop.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty image");
+  }
   if (beam < 1) return core::Status(core::StatusCode::kInvalidArgument, "beam must be >= 1");
   if (!category_prior.empty()) {
     bool any = false, bad = category_prior.size() != program::Categories().size();
@@ -50,24 +60,57 @@ core::Result<std::vector<StructureHypothesis>> StructureModel::Decode(
     }
   }
   try {
-    return DecodeImpl(crop, beam, category_prior);
+    return DecodeImpl(members, beam, category_prior);
   } catch (const c10::Error& e) {
     return core::Status(core::StatusCode::kInternal,
                         std::string("structure decoding failed: ") + e.what_without_backtrace());
   }
 }
 
+namespace {
+
+// One member's state through a decode: its network, image tokens, key/value caches and heads.
+struct MemberState {
+  Net net{nullptr};
+  torch::Tensor memory;
+  std::vector<LayerCache> caches;
+  double count_weight = 0;
+  CountTable counts;
+  double template_weight = 0;
+  TemplateTable templates;
+};
+
+}  // namespace
+
 std::vector<StructureHypothesis> StructureModel::DecodeImpl(
-    const image::Image& crop, int beam, const std::vector<double>& category_prior) const {
+    const std::vector<EnsembleMember>& members, int beam,
+    const std::vector<double>& category_prior) {
   // One thread: decoding is a chain of small operations that a second intra-op thread only
   // slows down (greedy, examples/photos/chair.png: 249 ms on one thread, 293 ms on two).
   const core::ThreadLease lease = core::ReserveThreads(1);
   torch::set_num_threads(lease.count());
   torch::NoGradGuard no_grad;
-  Net& net = impl_->net;
-  if (net->is_training()) net->eval();  // a write only after training: decodes may run in parallel
   const int vocab = program::StructureVocabularySize();
-  const auto memory = net->encoder(ImageTensor(crop, config().image_size).unsqueeze(0));
+  std::vector<MemberState> states(members.size());
+  for (size_t m = 0; m < members.size(); ++m) {
+    MemberState& st = states[m];
+    st.net = members[m].model->impl_->net;
+    Net& net = st.net;
+    if (net->is_training()) net->eval();  // a write only after training: decodes run in parallel
+    st.memory = net->encoder(ImageTensor(members[m].crop, net->config.image_size).unsqueeze(0));
+    st.count_weight = net->counts ? net->config.count_weight : 0;
+    if (st.count_weight > 0) st.counts = slot_heads::MakeCountTable(net->count_logits(st.memory));
+    st.template_weight = net->templates ? net->config.template_weight : 0;
+    if (st.template_weight > 0)
+      st.templates = slot_heads::MakeTemplateTable(net->templates, st.memory);
+    st.caches.resize(net->layers->size());
+    for (size_t l = 0; l < st.caches.size(); ++l) {
+      auto layer = (*net->layers)[l]->as<DecoderLayer>();
+      st.caches[l].cross_k = layer->cross_attn->Keys(st.memory);
+      st.caches[l].cross_v = layer->cross_attn->Values(st.memory);
+    }
+  }
+  const double members_n = static_cast<double>(states.size());
 
   struct Hyp {
     program::StructureGrammar grammar;
@@ -76,21 +119,9 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
     double category_prob = 1;
     PartRun parts;
   };
-  const double count_weight = net->counts ? config().count_weight : 0;
-  CountTable counts;
-  if (count_weight > 0) counts = slot_heads::MakeCountTable(net->count_logits(memory));
-  const double template_weight = net->templates ? config().template_weight : 0;
-  TemplateTable templates;
-  if (template_weight > 0) templates = slot_heads::MakeTemplateTable(net->templates, memory);
   std::vector<Hyp> alive(1);
   IMG2CAD_CHECK(alive[0].grammar.Accept(program::kBosToken).ok());
   alive[0].tokens = {program::kBosToken};
-  std::vector<LayerCache> caches(net->layers->size());
-  for (size_t l = 0; l < caches.size(); ++l) {
-    auto layer = (*net->layers)[l]->as<DecoderLayer>();
-    caches[l].cross_k = layer->cross_attn->Keys(memory);
-    caches[l].cross_v = layer->cross_attn->Values(memory);
-  }
   std::vector<Hyp> finished;
   std::vector<unsigned char> allowed;
   while (!alive.empty()) {
@@ -98,26 +129,32 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
     const int64_t t = static_cast<int64_t>(alive[0].tokens.size()) - 1;
     auto last = torch::empty({n, 1}, torch::kLong);
     for (int64_t i = 0; i < n; ++i) last[i][0] = alive[i].tokens.back();
-    auto x = net->embed(last) + net->pos.slice(0, t, t + 1).unsqueeze(0);
-    for (size_t l = 0; l < caches.size(); ++l)
-      x = (*net->layers)[l]->as<DecoderLayer>()->Step(x, &caches[l]);
-    auto logits = layers::Apply(net->head, net->norm(x)).squeeze(1);  // [n, V]
     auto mask = torch::full({n, vocab}, kMasked);
     auto mask_a = mask.accessor<float, 2>();
-    std::vector<std::vector<double>> template_votes(n);
     for (int64_t i = 0; i < n; ++i) {
       alive[i].grammar.AllowedNext(&allowed);
       for (int v = 0; v < vocab; ++v)
         if (allowed[v]) mask_a[i][v] = 0;
-      if (template_weight > 0)
-        template_votes[i] = TemplateVotes(templates, alive[i].parts, allowed);
     }
-    auto logp = torch::log_softmax(logits + mask, -1);
-    if (t == 0 && net->category) {
-      // The category is read by both heads; their product of experts decides it.
-      const auto head = torch::log_softmax(net->category(memory.select(1, 0)) + CategoryMask(), -1);
-      logp = torch::log_softmax(logp + head, -1);
+    // Each member's distribution of the next token; an ensemble's is their normalised geometric
+    // mean (a product of experts that keeps one member's scale).
+    torch::Tensor logp;
+    for (MemberState& st : states) {
+      Net& net = st.net;
+      auto x = net->embed(last) + net->pos.slice(0, t, t + 1).unsqueeze(0);
+      for (size_t l = 0; l < st.caches.size(); ++l)
+        x = (*net->layers)[l]->as<DecoderLayer>()->Step(x, &st.caches[l]);
+      auto member =
+          torch::log_softmax(layers::Apply(net->head, net->norm(x)).squeeze(1) + mask, -1);
+      if (t == 0 && net->category) {
+        // The category is read by both heads; their product of experts decides it.
+        const auto head =
+            torch::log_softmax(net->category(st.memory.select(1, 0)) + CategoryMask(), -1);
+        member = torch::log_softmax(member + head, -1);
+      }
+      logp = logp.defined() ? logp + member : member;
     }
+    if (states.size() > 1) logp = torch::log_softmax(logp / members_n, -1);
     if (t == 0 && !category_prior.empty()) {
       auto prior = torch::zeros({vocab});
       for (int v = 0; v < vocab; ++v)
@@ -134,14 +171,26 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
       int token;
     };
     std::vector<Cand> cands;
-    for (int64_t i = 0; i < n; ++i)
-      for (int v = 0; v < vocab; ++v)
-        if (mask_a[i][v] == 0) {
-          double score = alive[i].log_prob + logp_a[i][v];
-          if (count_weight > 0) score += count_weight * CountLogProb(counts, alive[i].parts, v);
-          if (template_weight > 0) score += template_weight * template_votes[i][v];
-          cands.push_back({score, i, v});
+    for (int64_t i = 0; i < n; ++i) {
+      std::vector<std::vector<double>> template_votes(states.size());
+      for (size_t m = 0; m < states.size(); ++m)
+        if (states[m].template_weight > 0) {
+          alive[i].grammar.AllowedNext(&allowed);
+          template_votes[m] = TemplateVotes(states[m].templates, alive[i].parts, allowed);
         }
+      for (int v = 0; v < vocab; ++v) {
+        if (mask_a[i][v] != 0) continue;
+        // The heads' votes, averaged over the members like their distributions.
+        double votes = 0;
+        for (size_t m = 0; m < states.size(); ++m) {
+          const MemberState& st = states[m];
+          if (st.count_weight > 0)
+            votes += st.count_weight * CountLogProb(st.counts, alive[i].parts, v);
+          if (st.template_weight > 0) votes += st.template_weight * template_votes[m][v];
+        }
+        cands.push_back({alive[i].log_prob + logp_a[i][v] + votes / members_n, i, v});
+      }
+    }
     const size_t keep = std::min<size_t>(cands.size(), beam);
     std::partial_sort(cands.begin(), cands.begin() + keep, cands.end(),
                       [](const Cand& a, const Cand& b) { return a.score > b.score; });
@@ -173,14 +222,15 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
     }
     if (next.empty()) break;
     auto index = torch::tensor(parents, torch::kLong);
-    for (auto& c : caches) {
-      c.self_k = c.self_k.index_select(0, index);
-      c.self_v = c.self_v.index_select(0, index);
-      if (c.cross_k.size(0) != index.size(0)) {
-        c.cross_k = c.cross_k[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
-        c.cross_v = c.cross_v[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
+    for (MemberState& st : states)
+      for (auto& c : st.caches) {
+        c.self_k = c.self_k.index_select(0, index);
+        c.self_v = c.self_v.index_select(0, index);
+        if (c.cross_k.size(0) != index.size(0)) {
+          c.cross_k = c.cross_k[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
+          c.cross_v = c.cross_v[0].unsqueeze(0).expand({index.size(0), -1, -1, -1});
+        }
       }
-    }
     alive = std::move(next);
   }
   std::vector<StructureHypothesis> out;

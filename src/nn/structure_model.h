@@ -138,6 +138,21 @@ class StructureModel {
   core::Result<std::vector<StructureHypothesis>> Decode(
       const image::Image& crop, int beam, const std::vector<double>& category_prior = {}) const;
 
+  // One member of an ensemble decode: a model (not owned; it must outlive the call) and the crop
+  // it reads, which may differ between members (a mirrored copy, another framing).
+  struct EnsembleMember {
+    const StructureModel* model = nullptr;
+    image::Image crop;
+  };
+  // Decode with several members voting at every step: the next token's distribution is the
+  // normalised geometric mean of the members' distributions (each with its category head), and
+  // each member's count and template votes enter the score divided by the number of members.
+  // One member is exactly Decode. The category prior applies once, to the mean. Errors: those of
+  // Decode, for no members, or a member without a model.
+  static core::Result<std::vector<StructureHypothesis>> DecodeEnsemble(
+      const std::vector<EnsembleMember>& members, int beam,
+      const std::vector<double>& category_prior = {});
+
   // The category's distribution for each crop (any size; resized to image_size): one row per
   // crop, one probability per program::Categories() entry, summing to 1. It is the first decoding
   // step of Decode, with the category head's product of experts, so the decoded category's entry
@@ -206,8 +221,9 @@ class StructureModel {
   // A fresh model of `config` (seeded by `seed`) holding this one's weights wherever the two
   // have the same parameter; the rest keep their fresh values.
   StructureModel WithConfig(const StructureModelConfig& config, uint64_t seed) const;
-  std::vector<StructureHypothesis> DecodeImpl(const image::Image& crop, int beam,
-                                              const std::vector<double>& category_prior) const;
+  static std::vector<StructureHypothesis> DecodeImpl(const std::vector<EnsembleMember>& members,
+                                                     int beam,
+                                                     const std::vector<double>& category_prior);
   std::vector<std::vector<double>> CategoryProbsImpl(const std::vector<image::Image>& crops) const;
   explicit StructureModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -517,6 +517,45 @@ TEST(StructureModelTest, ACategoryPriorIsMultipliedIntoTheFirstStep) {
   }
 }
 
+TEST(StructureModelTest, AnEnsembleOfOneIsDecodeAndMembersVoteAsAGeometricMean) {
+  const StructureModel& trained = TrainedFixture();
+  const StructureModel fresh = StructureModel::Create(Tiny(), 7);
+  const auto data = Fixture();
+  const int n = static_cast<int>(program::Categories().size());
+  for (size_t k = 0; k < data.size(); ++k) {
+    const auto& crop = data[k].crop;
+    const auto plain = trained.Decode(crop, 2);
+    const auto one = StructureModel::DecodeEnsemble({{&trained, crop}}, 2);
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    ASSERT_EQ(one->size(), plain->size());
+    for (size_t h = 0; h < plain->size(); ++h) {
+      EXPECT_EQ(one->at(h).tokens, plain->at(h).tokens);
+      EXPECT_EQ(one->at(h).log_prob, plain->at(h).log_prob);
+    }
+    // Two copies of one member agree with it.
+    const auto twice = StructureModel::DecodeEnsemble({{&trained, crop}, {&trained, crop}}, 1);
+    ASSERT_TRUE(twice.ok());
+    EXPECT_EQ(twice->at(0).tokens, plain->at(0).tokens);
+    EXPECT_NEAR(twice->at(0).log_prob, plain->at(0).log_prob, 1e-3);
+    // With another model, the first step is the two's normalised geometric mean.
+    const auto mixed = StructureModel::DecodeEnsemble({{&trained, crop}, {&fresh, crop}}, 1);
+    ASSERT_TRUE(mixed.ok()) << mixed.status().ToString();
+    const auto a = trained.CategoryProbs({crop})->at(0), b = fresh.CategoryProbs({crop})->at(0);
+    double z = 0;
+    for (int c = 0; c < n; ++c) z += std::sqrt(a[c] * b[c]);
+    const int decoded = program::StructureTokenCategory(mixed->at(0).tokens.at(1));
+    EXPECT_NEAR(mixed->at(0).category_prob, std::sqrt(a[decoded] * b[decoded]) / z, 1e-4);
+  }
+  EXPECT_EQ(StructureModel::DecodeEnsemble({}, 1).status().code(),
+            core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(StructureModel::DecodeEnsemble({{nullptr, data[0].crop}}, 1).status().code(),
+            core::StatusCode::kInvalidArgument);
+  EXPECT_EQ(StructureModel::DecodeEnsemble({{&trained, data[0].crop}, {&fresh, image::Image()}}, 1)
+                .status()
+                .code(),
+            core::StatusCode::kInvalidArgument);
+}
+
 TEST(StructureModelTest, RefusesEmptyImagesAndBadBeams) {
   StructureModel m = StructureModel::Create(Tiny(), 1);
   EXPECT_EQ(m.Decode(image::Image(), 1).status().code(), core::StatusCode::kInvalidArgument);

@@ -85,16 +85,17 @@ struct GivenStructure {
 
 class LearnedMethod final : public Method {
  public:
-  LearnedMethod(nn::StructureModel model, std::string model_dir, std::optional<Assembler> assembler,
-                std::optional<GivenStructure> given, retrieval::Index index,
-                const MethodConfig& config, bool oracle)
-      : model_(std::move(model)),
+  LearnedMethod(std::vector<nn::StructureModel> models, std::string model_dir,
+                std::optional<Assembler> assembler, std::optional<GivenStructure> given,
+                retrieval::Index index, const MethodConfig& config, bool oracle)
+      : models_(std::move(models)),
         model_dir_(std::move(model_dir)),
         assembler_(std::move(assembler)),
         given_(std::move(given)),
         index_(std::move(index)),
         sampling_steps_(config.sampling_steps),
         symmetry_(config.symmetry),
+        stage1_crops_(config.stage1_crops),
         stage2_crops_(config.stage2_crops),
         oracle_(oracle) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
@@ -115,15 +116,31 @@ class LearnedMethod final : public Method {
   core::Result<Estimate> Run(const MethodInput& in) const override {
     if (oracle_) return FromTrueStructure(in);
     if (given_ && given_->structure) return FromStructure(in, *given_->structure, Estimate{});
-    const image::Crop crop = in.object->Crop(model_.config().image_size);
-    // How sure stage 1 is of each category, over the test-time crops: the sequence probability
-    // also falls with every part and says little about whether the object was read right.
-    IMG2CAD_ASSIGN_OR_RETURN(auto probs, model_.CategoryProbs(TestTimeCrops(
-                                             *in.object, crop.rgb, model_.config().image_size)));
+    // Every model reads the object at its own size: the crop and its test-time variants. How
+    // sure stage 1 is of each category is the mean over the models and those crops: the sequence
+    // probability also falls with every part and says little about whether the object was read
+    // right.
     const auto& categories = program::Categories();
+    std::vector<std::vector<std::vector<double>>> probs;  // [model][crop][category]
+    std::vector<nn::StructureModel::EnsembleMember> members;
     std::vector<double> mean(categories.size(), 0.0);
-    for (const auto& row : probs)
-      for (size_t c = 0; c < categories.size(); ++c) mean[c] += row[c] / probs.size();
+    // The decoder's first step over the categories: the members' normalised geometric mean.
+    std::vector<double> first_step(categories.size(), 0.0);
+    for (const nn::StructureModel& model : models_) {
+      const int size = model.config().image_size;
+      const auto crops = TestTimeCrops(*in.object, in.object->Crop(size).rgb, size);
+      IMG2CAD_ASSIGN_OR_RETURN(auto p, model.CategoryProbs(crops));
+      for (size_t k = 0; k < p.size(); ++k)
+        for (size_t c = 0; c < categories.size(); ++c) {
+          mean[c] += p[k][c] / static_cast<double>(p.size() * models_.size());
+          if (static_cast<int>(k) < stage1_crops_)
+            first_step[c] += std::log(std::max(p[k][c], 1e-12));
+        }
+      for (int k = 0; k < stage1_crops_; ++k) members.push_back({&model, crops[k]});
+      probs.push_back(std::move(p));
+    }
+    double first_z = 0;
+    for (double& f : first_step) first_z += f = std::exp(f / static_cast<double>(members.size()));
     // With the probe's opinion, the category is read from the product of the two (product of
     // experts: on val and on the IKEA photos it named more categories right than either alone).
     std::vector<double> fused = mean, decode_prior;
@@ -132,17 +149,18 @@ class LearnedMethod final : public Method {
       double z = 0;
       for (size_t c = 0; c < fused.size(); ++c) z += fused[c] *= (*in.category_prior)[c];
       if (z > 0) {
-        // Decoding's first step multiplies the prior into the main crop's distribution; this
-        // prior makes that step the product over all test-time crops.
+        // Decoding's first step multiplies the prior into the members' distribution; this prior
+        // makes that step the product over all models and test-time crops.
         for (size_t c = 0; c < fused.size(); ++c) {
           fused[c] /= z;
-          decode_prior.push_back(fused[c] / std::max(probs[0][c], 1e-12));
+          decode_prior.push_back(fused[c] / std::max(first_step[c] / first_z, 1e-12));
         }
       } else {
         fused = mean;  // the two exclude each other: stage 1 alone
       }
     }
-    IMG2CAD_ASSIGN_OR_RETURN(auto hyps, model_.Decode(crop.rgb, kBeam, decode_prior));
+    IMG2CAD_ASSIGN_OR_RETURN(auto hyps,
+                             nn::StructureModel::DecodeEnsemble(members, kBeam, decode_prior));
     const nn::StructureHypothesis& best = hyps.front();
     if (given_) {
       // Paper text whose part names leave the category open: stage 1 decides it.
@@ -159,7 +177,11 @@ class LearnedMethod final : public Method {
         std::find(categories.begin(), categories.end(), e.category) - categories.begin());
     IMG2CAD_CHECK(cat < categories.size()) << e.category;
     nlohmann::ordered_json per_crop = nlohmann::ordered_json::array();
-    for (const auto& row : probs) per_crop.push_back(std::round(row[cat] * 1e4) / 1e4);
+    for (size_t k = 0; k < probs[0].size(); ++k) {
+      double p = 0;
+      for (const auto& model : probs) p += model[k][cat] / static_cast<double>(probs.size());
+      per_crop.push_back(std::round(p * 1e4) / 1e4);
+    }
     e.confidence = fused[cat];
     // Stage 1's whole distribution (and the probe's), so that other opinions on the category can
     // be weighed against it offline.
@@ -173,6 +195,7 @@ class LearnedMethod final : public Method {
     if (in.category_prior) e.details["category_probe"] = by_name(*in.category_prior);
     e.details["stage1"] = {{"model", model_dir_},
                            {"beam", kBeam},
+                           {"crops", stage1_crops_},
                            {"log_prob", std::round(best.log_prob * 1e4) / 1e4},
                            {"category_prob", std::round(best.category_prob * 1e4) / 1e4},
                            {"test_time_category_probs", per_crop},
@@ -301,14 +324,15 @@ class LearnedMethod final : public Method {
     return e;
   }
 
-  nn::StructureModel model_;
-  std::string model_dir_;
+  std::vector<nn::StructureModel> models_;  // an ensemble when more than one
+  std::string model_dir_;                   // their folders, comma-separated
   std::optional<Assembler> assembler_;
   std::optional<GivenStructure> given_;
   retrieval::Index index_;
   std::multimap<std::string, size_t> by_key_;
   int sampling_steps_;
   bool symmetry_;
+  int stage1_crops_;
   int stage2_crops_;
   bool oracle_;
 };
@@ -322,12 +346,27 @@ core::Result<std::unique_ptr<Method>> MakeLearned(const MethodConfig& config, bo
     return core::Status(core::StatusCode::kInvalidArgument, "must be at least 1",
                         "--sampling-steps");
   }
+  if (config.stage1_crops < 1 || config.stage1_crops > 5) {
+    return core::Status(core::StatusCode::kInvalidArgument, "stage 1 reads 1 to 5 crops",
+                        "--stage1-crops");
+  }
   std::string dir = config.structure_model;
   if (dir.empty()) {
     IMG2CAD_ASSIGN_OR_RETURN(std::string card, core::FindModelFile("structure", "model.json"));
     dir = std::filesystem::path(card).parent_path().string();
   }
-  IMG2CAD_ASSIGN_OR_RETURN(nn::StructureModel model, nn::StructureModel::Load(dir));
+  std::vector<nn::StructureModel> models;
+  for (size_t start = 0; start <= dir.size();) {
+    const size_t comma = std::min(dir.find(',', start), dir.size());
+    const std::string d = dir.substr(start, comma - start);
+    start = comma + 1;
+    if (d.empty()) {
+      return core::Status(core::StatusCode::kInvalidArgument,
+                          "an empty folder in the list '" + dir + "'", "--structure-model");
+    }
+    IMG2CAD_ASSIGN_OR_RETURN(nn::StructureModel model, nn::StructureModel::Load(d));
+    models.push_back(std::move(model));
+  }
   std::string index_path = config.retrieval_index;
   if (index_path.empty()) {
     IMG2CAD_ASSIGN_OR_RETURN(index_path, core::FindModelFile("retrieval", "index.bin"));
@@ -365,8 +404,8 @@ core::Result<std::unique_ptr<Method>> MakeLearned(const MethodConfig& config, bo
     }
   }
   return std::unique_ptr<Method>(
-      std::make_unique<LearnedMethod>(std::move(model), dir, std::move(assembler), std::move(given),
-                                      std::move(index), config, oracle));
+      std::make_unique<LearnedMethod>(std::move(models), dir, std::move(assembler),
+                                      std::move(given), std::move(index), config, oracle));
 }
 
 }  // namespace

@@ -77,7 +77,9 @@ class Method {
 // (core/model_locator.h) unless a path is given here.
 struct MethodConfig {
   std::string retrieval_index;  // retrieval: index.bin; default models/retrieval/index.bin
-  std::string structure_model;  // learned: model folder; default models/structure
+  // learned: stage-1 model folder, or several comma-separated (an ensemble that decodes as one,
+  // nn::StructureModel::DecodeEnsemble); default models/structure
+  std::string structure_model;
   // learned: stage-2 model folder; default models/assembler when it exists, else the placeholder
   std::string assembler_model;
   // learned: skip stage 1 and give stage 2 this structure, from our JSON (structure_file) or the
@@ -94,6 +96,10 @@ struct MethodConfig {
   // framed tighter, looser and shifted (stage 1's test-time crops less the mirrored one); the
   // programs they give are averaged (program::MeanProgram).
   int stage2_crops = 1;
+  // learned: how many of the object's crops each stage-1 model decodes, 1-5: the main crop, then
+  // the mirrored one, the crop framed tighter, looser and shifted; every (model, crop) pair votes
+  // at each decoding step.
+  int stage1_crops = 1;
 };
 
 struct MethodInfo {
