@@ -110,6 +110,11 @@ int main(int argc, char** argv) {
       ->add_option("--quilted", render_args.request.quilted,
                    "chance (0-1) of quilted upholstery on the seat and back of a randomised scene")
       ->check(CLI::Range(0.0, 1.0));
+  render_cmd
+      ->add_option("--panelled", render_args.request.panelled,
+                   "chance (0-1) of panelled doors and drawer fronts (a frame around a panel) in "
+                   "a randomised scene")
+      ->check(CLI::Range(0.0, 1.0));
   render_cmd->add_flag("--maps", render_args.maps,
                        "also write IMG.mask.png, IMG.depth.png and IMG.parts.png");
   render_cmd->footer(kExitCodesHelp);
@@ -145,6 +150,11 @@ int main(int argc, char** argv) {
       ->add_option(
           "--quilted", synth_options.quilted,
           "share (0-1) of renders whose seats and backs are quilted upholstery (default 0)")
+      ->check(CLI::Range(0.0, 1.0));
+  synth_cmd
+      ->add_option("--panelled", synth_options.panelled,
+                   "share (0-1) of renders whose doors and drawer fronts are panelled, a frame "
+                   "around a panel (default 0)")
       ->check(CLI::Range(0.0, 1.0));
   synth_cmd
       ->add_option("--lounge", synth_options.lounge,

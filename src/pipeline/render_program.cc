@@ -28,6 +28,9 @@ core::Result<render::Frame> RenderModel(const cad::Model& model, const RenderReq
     core::Rng quilt(core::MixSeed(request.seed, 0x9017ed));
     if (request.quilted > 0 && quilt.Bernoulli(request.quilted))
       render::QuiltUpholstery(quilt, labels, &scene);
+    core::Rng panels(core::MixSeed(request.seed, 0xf207));
+    if (request.panelled > 0 && panels.Bernoulli(request.panelled))
+      render::PanelFronts(panels, mesh, labels, &scene);
   }
   if (!request.clean && (request.azimuth_deg || request.elevation_deg)) {
     // Keep the drawn framing but move the camera to the requested view.

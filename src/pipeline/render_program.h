@@ -24,6 +24,9 @@ struct RenderRequest {
   // Share (0-1) of randomised renders whose seats and backs are quilted upholstery
   // (render::QuiltUpholstery), from a stream of its own as well.
   double quilted = 0;
+  // Share (0-1) of randomised renders whose doors and drawer fronts are panelled, a frame around a
+  // panel (render::PanelFronts), from a stream of its own as well.
+  double panelled = 0;
 };
 
 // The labels of a program's parts, in part order.

@@ -66,6 +66,7 @@ SampleResult MakeSample(const SynthOptions& o, uint64_t seed, render::Renderer* 
   req.size = o.image_size;
   req.shelf_contents = o.shelf_contents;
   req.quilted = o.quilted;
+  req.panelled = o.panelled;
   // The scene's stream depends on the category too, so chair k and table k look unrelated.
   req.seed = core::MixSeed(core::MixSeed(seed, 0x5eed), CategoryStream(o.category));
   render::Scene scene;
@@ -224,6 +225,9 @@ core::Result<SynthReport> WriteSynthDataset(const SynthOptions& o,
   }
   if (!(o.quilted >= 0 && o.quilted <= 1)) {
     return Status(StatusCode::kInvalidArgument, "quilted share must be in 0..1", "--quilted");
+  }
+  if (!(o.panelled >= 0 && o.panelled <= 1)) {
+    return Status(StatusCode::kInvalidArgument, "panelled share must be in 0..1", "--panelled");
   }
   if (!(o.lounge >= 0 && o.lounge <= 1)) {
     return Status(StatusCode::kInvalidArgument, "lounge share must be in 0..1", "--lounge");

@@ -36,6 +36,7 @@ struct SynthOptions {
   bool maps = false;
   double shelf_contents = 0;  // RenderRequest::shelf_contents
   double quilted = 0;         // RenderRequest::quilted
+  double panelled = 0;        // RenderRequest::panelled
   double lounge = 0;          // synth::GenerateOptions::lounge
 };
 

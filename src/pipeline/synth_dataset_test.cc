@@ -217,6 +217,29 @@ TEST_F(DatasetTest, QuiltedUpholsteryChangesOnlyTheColoursOfChairs) {
   EXPECT_EQ(Files(dir_ / "storage"), Files(dir_ / "storage_q"));
 }
 
+TEST_F(DatasetTest, PanelledFrontsChangeOnlyThePicturesOfFronts) {
+  // Storage pieces with and without panelled fronts: programs, cameras and every map are the
+  // same, and at least one picture differs. Chairs have no door or drawer: nothing changes.
+  SynthOptions plain = Options("storage", 4, 3), panelled = Options("panelled", 4, 3);
+  plain.category = panelled.category = "storage";
+  plain.maps = panelled.maps = true;
+  panelled.panelled = 1;
+  ASSERT_TRUE(WriteSynthDataset(plain).ok());
+  ASSERT_TRUE(WriteSynthDataset(panelled).ok());
+  auto picture = [](const std::string& rel) {
+    return rel.rfind("images/", 0) == 0 && rel.find(".mask.") == std::string::npos &&
+           rel.find(".depth.") == std::string::npos && rel.find(".parts.") == std::string::npos;
+  };
+  EXPECT_GT(CountDiffering(dir_ / "storage", dir_ / "panelled", picture), 0);
+
+  SynthOptions chairs = Options("chairs", 3, 1), chairs_panelled = Options("chairs_p", 3, 1);
+  chairs.category = chairs_panelled.category = "chair";
+  chairs_panelled.panelled = 1;
+  ASSERT_TRUE(WriteSynthDataset(chairs).ok());
+  ASSERT_TRUE(WriteSynthDataset(chairs_panelled).ok());
+  EXPECT_EQ(Files(dir_ / "chairs"), Files(dir_ / "chairs_p"));
+}
+
 TEST_F(DatasetTest, BadOptions) {
   SynthOptions o = Options("x", 1, 1);
   o.category = "sofa";
@@ -227,6 +250,9 @@ TEST_F(DatasetTest, BadOptions) {
   SynthOptions quilt = Options("z", 1, 1);
   quilt.quilted = -0.1;
   EXPECT_EQ(WriteSynthDataset(quilt).status().code(), core::StatusCode::kInvalidArgument);
+  SynthOptions panels = Options("p", 1, 1);
+  panels.panelled = 1.01;
+  EXPECT_EQ(WriteSynthDataset(panels).status().code(), core::StatusCode::kInvalidArgument);
   SynthOptions lounge = Options("l", 1, 1);
   lounge.lounge = 2;
   EXPECT_EQ(WriteSynthDataset(lounge).status().code(), core::StatusCode::kInvalidArgument);

@@ -35,8 +35,16 @@ struct Material {
   Vec3d grain_axis{0, 0, 1};     // wood: direction the grain runs along
   double grain_scale_mm = 6;     // wood: ring spacing; fabric: weave size
   double quilt_mm = 0;           // fabric: spacing of stitched seams across it (0: none)
-  double shininess = 20;         // Blinn-Phong exponent
-  double specular = 0.1;         // specular strength
+  // Panelled fronts (PanelFronts): a shadowed groove inset this far (mm) from the edges of the box
+  // panel_min..panel_max across x (width) and z (height), as where the frame of a real cabinet
+  // door or drawer front meets its panel; 0: none. Fronts face -y, so only the faces across y
+  // (the front and the back) show it.
+  double panel_inset_mm = 0;
+  double panel_groove = 0;  // how much the groove darkens at its centre, 0..1
+  double panel_shade = 1;   // the panel's brightness inside the groove, against the frame's
+  Vec3d panel_min{0, 0, 0}, panel_max{0, 0, 0};
+  double shininess = 20;  // Blinn-Phong exponent
+  double specular = 0.1;  // specular strength
 };
 
 struct Lighting {
@@ -145,6 +153,15 @@ std::vector<ClutterBox> ShelfContents(core::Rng& rng, const geom::Mesh& mesh,
 // whether the piece has a seat (when not, nothing is drawn from `rng` and the scene is unchanged:
 // a bookcase's `back` is a panel).
 bool QuiltUpholstery(core::Rng& rng, const std::vector<std::string>& part_labels, Scene* scene);
+
+// Panelled fronts, as on most real cabinets (a frame around a recessed or raised panel): every
+// part labelled `door` or `drawer` gets its own copy of its material with a groove inset from the
+// edges of the part's box (Material::panel_inset_mm). One draw per scene: the inset, 25-70 mm but
+// at most a fifth of the front's smaller side; the groove's darkening, 35-70%; the panel 10%
+// darker to 10% lighter than its frame. `mesh` is the object (its part ids index part_labels).
+// Returns whether any part was panelled; nothing is drawn from `rng` when none is a front.
+bool PanelFronts(core::Rng& rng, const geom::Mesh& mesh,
+                 const std::vector<std::string>& part_labels, Scene* scene);
 
 // A clean, neutral scene for previews: fixed studio light, grey gradient, soft floor, no
 // clutter or noise, wood and paint tones by label.

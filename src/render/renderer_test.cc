@@ -198,6 +198,65 @@ TEST(QuiltUpholsteryTest, SeamsDarkenTheFabricInBands) {
   EXPECT_GT(spread(80), 2 * spread(0) + 1);
 }
 
+TEST(PanelFrontsTest, EachDoorAndDrawerGetsItsOwnPanelOverItsBox) {
+  const std::vector<std::string> labels = {"side", "door", "drawer", "handle", "door"};
+  geom::Mesh mesh = Box(-400, -20, 0, 400, 300, 900, 0);
+  mesh.Append(Box(-390, -40, 300, 0, -20, 890, 1));
+  mesh.Append(Box(-390, -40, 10, 390, -20, 290, 2));
+  mesh.Append(Box(-20, -70, 140, 20, -40, 160, 3));
+  mesh.Append(Box(0, -40, 300, 390, -20, 890, 4));
+  Scene scene = Plain(geom::Bounds(mesh), 0, 10, 32);
+  scene.part_materials = {Material{}};
+  core::Rng a(3), b(3);
+  Scene other = scene;
+  ASSERT_TRUE(PanelFronts(a, mesh, labels, &scene));
+  ASSERT_TRUE(PanelFronts(b, mesh, labels, &other));
+  ASSERT_EQ(scene.part_materials.size(), labels.size());
+  for (int i : {1, 2, 4}) {
+    const Material& m = scene.part_materials[i];
+    EXPECT_GE(m.panel_inset_mm, 25 * (i == 2 ? 0 : 1)) << i;  // the drawer is capped: 280 / 5
+    EXPECT_LE(m.panel_inset_mm, i == 2 ? 56 : 70) << i;
+    EXPECT_GE(m.panel_groove, 0.35);
+    EXPECT_LE(m.panel_groove, 0.7);
+    EXPECT_EQ(m.panel_inset_mm, other.part_materials[i].panel_inset_mm);  // seeded
+  }
+  EXPECT_EQ(scene.part_materials[2].panel_min[0], -390);
+  EXPECT_EQ(scene.part_materials[2].panel_max[2], 290);
+  EXPECT_EQ(scene.part_materials[4].panel_min[0], 0);
+  EXPECT_EQ(scene.part_materials[0].panel_inset_mm, 0);
+  EXPECT_EQ(scene.part_materials[3].panel_inset_mm, 0);
+  // Without a door or drawer nothing changes and nothing is drawn.
+  core::Rng c(3);
+  Scene bookcase = other;
+  EXPECT_FALSE(PanelFronts(c, mesh, {"side", "shelf", "back", "top", "shelf"}, &bookcase));
+  EXPECT_EQ(c.NextU64(), core::Rng(3).NextU64());
+}
+
+TEST(PanelFrontsTest, TheGrooveDarkensARingInsideTheFront) {
+  // A door seen from the front: panelled, a ring of pixels inside its outline darkens; its
+  // middle and the frame outside the ring do not change.
+  const geom::Mesh door = Box(-300, -20, 0, 300, 0, 800, 0);
+  Scene scene = Plain(geom::Bounds(door), 0, 0, 64);
+  scene.part_materials = {Material{}};
+  Renderer renderer;
+  const auto plain = renderer.Render(door, scene);
+  Material& m = scene.part_materials[0];
+  m.panel_inset_mm = 100, m.panel_groove = 0.6, m.panel_shade = 1;
+  m.panel_min = {-300, -20, 0}, m.panel_max = {300, 0, 800};
+  const auto panelled = renderer.Render(door, scene);
+  ASSERT_TRUE(plain.ok() && panelled.ok());
+  int darker = 0, lighter = 0;
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x) {
+      const int d = panelled->rgb.at(x, y, 1) - plain->rgb.at(x, y, 1);
+      darker += d<-3, lighter += d> 0;
+    }
+  EXPECT_GT(darker, 40);  // four sides of a ring a pixel or two wide
+  EXPECT_EQ(lighter, 0);
+  EXPECT_EQ(panelled->rgb.at(32, 32, 1), plain->rgb.at(32, 32, 1));
+  EXPECT_EQ(panelled->part_id, plain->part_id);
+}
+
 TEST(ShelfContentsTest, BooksStandInsideTheCompartments) {
   std::vector<std::string> labels;
   const geom::Mesh bookcase = Bookcase(&labels);

@@ -2,6 +2,7 @@
 // into linear values for shading.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "render/renderer.h"
@@ -142,6 +143,17 @@ std::pair<double, bool> FrontWeightedAzimuth(core::Rng& rng) {
   }
 }
 
+// The scene's materials with one entry per part: the last repeats for missing parts (Scene), so
+// keep that before overriding some.
+std::vector<Material>& MaterialPerPart(size_t parts, Scene* scene) {
+  auto& materials = scene->part_materials;
+  if (materials.size() < parts) {
+    const Material last = materials.empty() ? Material{} : materials.back();
+    materials.resize(parts, last);
+  }
+  return materials;
+}
+
 }  // namespace
 
 bool QuiltUpholstery(core::Rng& rng, const std::vector<std::string>& part_labels, Scene* scene) {
@@ -149,15 +161,47 @@ bool QuiltUpholstery(core::Rng& rng, const std::vector<std::string>& part_labels
   if (std::find(part_labels.begin(), part_labels.end(), "seat") == part_labels.end()) return false;
   Material m = Fabric(rng);
   m.quilt_mm = rng.Uniform(60, 140);
-  auto& materials = scene->part_materials;
-  if (materials.size() < part_labels.size()) {
-    // The last material repeats for missing parts (Scene); keep that before overriding some.
-    const Material last = materials.empty() ? Material{} : materials.back();
-    materials.resize(part_labels.size(), last);
-  }
+  auto& materials = MaterialPerPart(part_labels.size(), scene);
   for (size_t i = 0; i < part_labels.size(); ++i)
     if (IsSoftLabel(part_labels[i])) materials[i] = m;
   return true;
+}
+
+bool PanelFronts(core::Rng& rng, const geom::Mesh& mesh,
+                 const std::vector<std::string>& part_labels, Scene* scene) {
+  auto is_front = [&](size_t i) { return part_labels[i] == "door" || part_labels[i] == "drawer"; };
+  std::vector<bool> front(part_labels.size());
+  bool any = false;
+  for (size_t i = 0; i < part_labels.size(); ++i) any |= front[i] = is_front(i);
+  if (!any) return false;
+  const double inset = rng.Uniform(25, 70), groove = rng.Uniform(0.35, 0.7),
+               shade = rng.Uniform(0.9, 1.1);
+  // Each front's box, from its triangles.
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<Vec3d> lo(part_labels.size(), {kInf, kInf, kInf}),
+      hi(part_labels.size(), {-kInf, -kInf, -kInf});
+  for (size_t t = 0; t < mesh.triangles.size(); ++t) {
+    const size_t id = static_cast<size_t>(mesh.part_ids[t]);
+    if (id >= front.size() || !front[id]) continue;
+    for (uint32_t v : mesh.triangles[t])
+      for (int k = 0; k < 3; ++k) {
+        lo[id][k] = std::min(lo[id][k], static_cast<double>(mesh.vertices[v][k]));
+        hi[id][k] = std::max(hi[id][k], static_cast<double>(mesh.vertices[v][k]));
+      }
+  }
+  auto& materials = MaterialPerPart(part_labels.size(), scene);
+  any = false;
+  for (size_t i = 0; i < part_labels.size(); ++i) {
+    if (!front[i] || !(hi[i][0] > lo[i][0] && hi[i][2] > lo[i][2])) continue;
+    Material& m = materials[i];
+    m.panel_inset_mm = std::min(inset, 0.2 * std::min(hi[i][0] - lo[i][0], hi[i][2] - lo[i][2]));
+    m.panel_groove = groove;
+    m.panel_shade = shade;
+    m.panel_min = lo[i];
+    m.panel_max = hi[i];
+    any = true;
+  }
+  return any;
 }
 
 Scene RandomScene(core::Rng& rng, const geom::Box3& bounds,

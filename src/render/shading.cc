@@ -62,7 +62,9 @@ double ValueNoise(const Vec3d& p, uint32_t seed) {
   return lerp(lerp(x00, x10, ty), lerp(x01, x11, ty), tz);
 }
 
-Rgb Albedo(const Material& m, const Vec3d& p, const Vec3d& axis) {
+namespace {
+
+Rgb BaseAlbedo(const Material& m, const Vec3d& p, const Vec3d& axis) {
   switch (m.kind) {
     case MaterialKind::kWood: {
       // Growth rings: distance from a line along the grain, warped by noise so rings wander,
@@ -102,6 +104,31 @@ Rgb Albedo(const Material& m, const Vec3d& p, const Vec3d& axis) {
     }
   }
   return m.color;
+}
+
+// The factor of a panelled front at p: the groove is a Gaussian across the inset rectangle's
+// outline, half as wide as a fifth of the inset so that it stays about a pixel at our render
+// sizes; the panel inside it takes panel_shade.
+double PanelFactor(const Material& m, const Vec3d& p) {
+  const double in = m.panel_inset_mm;
+  const double u0 = m.panel_min[0] + in, u1 = m.panel_max[0] - in;
+  const double v0 = m.panel_min[2] + in, v1 = m.panel_max[2] - in;
+  if (u1 <= u0 || v1 <= v0) return 1;
+  const double du = std::max({u0 - p[0], 0.0, p[0] - u1}),
+               dv = std::max({v0 - p[2], 0.0, p[2] - v1});
+  const bool inside = du == 0 && dv == 0;
+  const double d = inside ? std::min({p[0] - u0, u1 - p[0], p[2] - v0, v1 - p[2]})
+                          : std::sqrt(du * du + dv * dv);
+  const double width = std::max(2.0, 0.2 * in);
+  const double groove = 1 - m.panel_groove * std::exp(-d * d / (width * width));
+  return groove * (inside ? m.panel_shade : 1.0);
+}
+
+}  // namespace
+
+Rgb Albedo(const Material& m, const Vec3d& p, const Vec3d& axis) {
+  const Rgb base = BaseAlbedo(m, p, axis);
+  return m.panel_inset_mm > 0 ? Scale(base, PanelFactor(m, p)) : base;
 }
 
 }  // namespace img2cad::render::internal
