@@ -393,6 +393,7 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   for (const auto& r : summary["results"]) {
     EXPECT_EQ(r["status"], "ok");
     EXPECT_EQ(r["details"]["assembler"]["model"], model);
+    EXPECT_TRUE(r["details"]["assembler"]["fronts_separated"].is_array()) << r.dump();
     EXPECT_TRUE(r["details"]["stage2"] == "assembler" || r["details"].contains("stage2_fallback"))
         << r.dump();
   }
@@ -406,13 +407,14 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   EXPECT_EQ(stage2["assembler"].get<int>() + stage2["fallbacks"].get<int>(), 12) << stage2.dump();
   EXPECT_LE(stage2["repaired"].get<int>(), stage2["assembler"].get<int>());
 
-  // The oracle-structure row: stage 2 on the true structures (here without mirroring, and reading
-  // three framings of each object), so the structure metrics are exact; the camera head gives
-  // every result a view.
+  // The oracle-structure row: stage 2 on the true structures (here without mirroring or
+  // separating fronts, and reading three framings of each object), so the structure metrics are
+  // exact; the camera head gives every result a view.
   const fs::path oracle = dir_ / "pred_oracle";
   ASSERT_EQ(
       RunCli("predict --manifest " + (dir_ / "test").string() +
-                 " --method oracle-structure --no-symmetry --sampling-steps 2 --stage2-crops 3 "
+                 " --method oracle-structure --no-symmetry --keep-overlaps --sampling-steps 2 "
+                 "--stage2-crops 3 "
                  "--threads 2 "
                  "--assembler-model " +
                  model + " --index " + Index() + " -o " + oracle.string(),
@@ -427,6 +429,7 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
     EXPECT_FALSE(r["camera"].is_null()) << r.dump();
     if (r["details"]["stage2"] == "assembler") {
       EXPECT_EQ(r["details"]["assembler"]["symmetry_enforced"], false);
+      EXPECT_TRUE(r["details"]["assembler"]["fronts_separated"].empty());
       EXPECT_EQ(r["details"]["assembler"]["sampling_steps"], 2);
       EXPECT_EQ(r["details"]["assembler"]["crops"], 3);
     }

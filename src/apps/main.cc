@@ -278,6 +278,9 @@ int main(int argc, char** argv) {
   predict_cmd->add_flag(
       "--no-symmetry", [&](int64_t) { predict_args.method_config.symmetry = false; },
       "stage 2: leave reflect_x structures as predicted, without exact mirroring (ablation)");
+  predict_cmd->add_flag(
+      "--keep-overlaps", [&](int64_t) { predict_args.method_config.separate_fronts = false; },
+      "stage 2: leave doors and drawer fronts that overlap as predicted (ablation)");
   predict_cmd->add_option("--index", predict_args.method_config.retrieval_index,
                           "retrieval index (default: MODELS/retrieval/index.bin)");
   predict_cmd->add_option(

@@ -32,6 +32,7 @@
 #include "pipeline/repair.h"
 #include "pipeline/retrieval_method.h"
 #include "program/json_io.h"
+#include "program/layout.h"
 #include "program/paper_text.h"
 #include "program/structure.h"
 #include "program/structure_tokens.h"
@@ -95,6 +96,7 @@ class LearnedMethod final : public Method {
         index_(std::move(index)),
         sampling_steps_(config.sampling_steps),
         symmetry_(config.symmetry),
+        separate_fronts_(config.separate_fronts),
         stage1_crops_(config.stage1_crops),
         stage2_crops_(config.stage2_crops),
         oracle_(oracle) {
@@ -280,7 +282,7 @@ class LearnedMethod final : public Method {
     const int size = assembler_->model.config().image_size;
     const image::Crop crop = object.Crop(size);
     std::vector<std::string> repairs;
-    std::vector<std::string> symmetry;
+    std::vector<std::string> symmetry, fronts;
     std::optional<nn::AssemblerView> view;
     auto program =
         assembler_->model.Predict(crop.rgb, structure, sampling_steps_, /*seed=*/0, &view);
@@ -298,11 +300,15 @@ class LearnedMethod final : public Method {
       }
       program = program::MeanProgram(readings);
     }
-    if (program.ok() && symmetry_ && structure.symmetry == program::Symmetry::kReflectX) {
-      // Exact mirror pairs need every part's frame and bounds: repair what validation refuses
-      // first (no kernel: the final repair below builds once).
+    const bool mirror = symmetry_ && structure.symmetry == program::Symmetry::kReflectX;
+    if (program.ok() && (mirror || separate_fronts_)) {
+      // Exact mirror pairs and separated fronts need every part's frame and bounds: repair what
+      // validation refuses first (no kernel: the final repair below builds once).
       program = RepairProgram(std::move(program).value(), &repairs, 24, /*build=*/false);
-      if (program.ok()) program = program::EnforceReflectX(std::move(program).value(), &symmetry);
+      if (program.ok() && mirror)
+        program = program::EnforceReflectX(std::move(program).value(), &symmetry);
+      if (program.ok() && separate_fronts_)
+        program = program::SeparateFronts(std::move(program).value(), &fronts);
     }
     if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
     e->details["assembler"] = {{"model", assembler_->dir},
@@ -311,6 +317,7 @@ class LearnedMethod final : public Method {
                                {"crops", stage2_crops_},
                                {"symmetry_enforced", symmetry_},
                                {"symmetry", symmetry},
+                               {"fronts_separated", fronts},
                                {"repairs", repairs}};
     return program;
   }
@@ -332,6 +339,7 @@ class LearnedMethod final : public Method {
   std::multimap<std::string, size_t> by_key_;
   int sampling_steps_;
   bool symmetry_;
+  bool separate_fronts_;
   int stage1_crops_;
   int stage2_crops_;
   bool oracle_;

@@ -92,6 +92,9 @@ struct MethodConfig {
   // are made exactly mirror-symmetric (off only for the ablation).
   int sampling_steps = 8;
   bool symmetry = true;
+  // learned: whether doors and drawer fronts that overlap are separated (program::SeparateFronts;
+  // off only for the ablation).
+  bool separate_fronts = true;
   // learned: how many of the object's crops stage 2 reads, 1-4: the main crop, then the crop
   // framed tighter, looser and shifted (stage 1's test-time crops less the mirrored one); the
   // programs they give are averaged (program::MeanProgram).

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/status.h"
@@ -70,6 +71,18 @@ struct Frame {
 // Errors (kInvalidArgument, place "normal" or "x_dir"): a zero-length direction, or x_dir
 // parallel to the normal.
 core::Result<Frame> MakeFrame(const Plane& plane);
+
+// Calls fn(point) for every sketch point of a feature (line and arc ends, circle centres); with a
+// non-const feature the points can be changed in place.
+template <typename F, typename Fn>
+void ForEachPoint(F& feature, Fn fn) {
+  for (auto& loop : feature.sketch.loops)
+    for (auto& c : loop) {
+      if (auto* l = std::get_if<Line>(&c)) fn(l->to);
+      if (auto* a = std::get_if<Arc>(&c)) fn(a->to);
+      if (auto* ci = std::get_if<Circle>(&c)) fn(ci->center);
+    }
+}
 
 // Axis-aligned bounds of a part from its sketches and extrusions: the union over new_body and
 // join features of each extruded profile's box. Cuts and intersections can only shrink a part,

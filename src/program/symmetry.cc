@@ -11,17 +11,6 @@ namespace img2cad::program {
 
 namespace {
 
-// Calls fn(point) for every sketch point of a feature (line and arc ends, circle centres).
-template <typename Feature, typename Fn>
-void ForEachPoint(Feature& f, Fn fn) {
-  for (auto& loop : f.sketch.loops)
-    for (auto& c : loop) {
-      if (auto* l = std::get_if<Line>(&c)) fn(l->to);
-      if (auto* a = std::get_if<Arc>(&c)) fn(a->to);
-      if (auto* ci = std::get_if<Circle>(&c)) fn(ci->center);
-    }
-}
-
 // True when `a` and `b` have the same commands (types, arc directions, extents, operations)
 // and planes facing the same way (averaging opposite normals would cancel them).
 bool SameLayout(const Part& a, const Part& b) {
