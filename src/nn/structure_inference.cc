@@ -131,10 +131,16 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
     for (int64_t i = 0; i < n; ++i) last[i][0] = alive[i].tokens.back();
     auto mask = torch::full({n, vocab}, kMasked);
     auto mask_a = mask.accessor<float, 2>();
+    // template_votes[i][m]: member m's template vote on each next token of hypothesis i.
+    std::vector<std::vector<std::vector<double>>> template_votes(
+        n, std::vector<std::vector<double>>(states.size()));
     for (int64_t i = 0; i < n; ++i) {
       alive[i].grammar.AllowedNext(&allowed);
       for (int v = 0; v < vocab; ++v)
         if (allowed[v]) mask_a[i][v] = 0;
+      for (size_t m = 0; m < states.size(); ++m)
+        if (states[m].template_weight > 0)
+          template_votes[i][m] = TemplateVotes(states[m].templates, alive[i].parts, allowed);
     }
     // Each member's distribution of the next token; an ensemble's is their normalised geometric
     // mean (a product of experts that keeps one member's scale).
@@ -172,12 +178,6 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
     };
     std::vector<Cand> cands;
     for (int64_t i = 0; i < n; ++i) {
-      std::vector<std::vector<double>> template_votes(states.size());
-      for (size_t m = 0; m < states.size(); ++m)
-        if (states[m].template_weight > 0) {
-          alive[i].grammar.AllowedNext(&allowed);
-          template_votes[m] = TemplateVotes(states[m].templates, alive[i].parts, allowed);
-        }
       for (int v = 0; v < vocab; ++v) {
         if (mask_a[i][v] != 0) continue;
         // The heads' votes, averaged over the members like their distributions.
@@ -186,7 +186,7 @@ std::vector<StructureHypothesis> StructureModel::DecodeImpl(
           const MemberState& st = states[m];
           if (st.count_weight > 0)
             votes += st.count_weight * CountLogProb(st.counts, alive[i].parts, v);
-          if (st.template_weight > 0) votes += st.template_weight * template_votes[m][v];
+          if (st.template_weight > 0) votes += st.template_weight * template_votes[i][m][v];
         }
         cands.push_back({alive[i].log_prob + logp_a[i][v] + votes / members_n, i, v});
       }

@@ -31,6 +31,12 @@ class DatasetTest : public ::testing::Test {
     return o;
   }
 
+  // A rendered picture (not one of its maps), by its path relative to the dataset folder.
+  static bool IsPicture(const std::string& rel) {
+    return rel.rfind("images/", 0) == 0 && rel.find(".mask.") == std::string::npos &&
+           rel.find(".depth.") == std::string::npos && rel.find(".parts.") == std::string::npos;
+  }
+
   // Every file under `d`, relative path -> bytes.
   std::map<std::string, std::string> Files(const fs::path& d) {
     std::map<std::string, std::string> out;
@@ -204,11 +210,7 @@ TEST_F(DatasetTest, QuiltedUpholsteryChangesOnlyTheColoursOfChairs) {
   quilted.quilted = 1;
   ASSERT_TRUE(WriteSynthDataset(plain).ok());
   ASSERT_TRUE(WriteSynthDataset(quilted).ok());
-  auto picture = [](const std::string& rel) {
-    return rel.rfind("images/", 0) == 0 && rel.find(".mask.") == std::string::npos &&
-           rel.find(".depth.") == std::string::npos && rel.find(".parts.") == std::string::npos;
-  };
-  EXPECT_GT(CountDiffering(dir_ / "chairs", dir_ / "quilted", picture), 0);
+  EXPECT_GT(CountDiffering(dir_ / "chairs", dir_ / "quilted", IsPicture), 0);
 
   SynthOptions storage = Options("storage", 3, 1), storage_quilted = Options("storage_q", 3, 1);
   storage_quilted.quilted = 1;
@@ -226,11 +228,7 @@ TEST_F(DatasetTest, PanelledFrontsChangeOnlyThePicturesOfFronts) {
   panelled.panelled = 1;
   ASSERT_TRUE(WriteSynthDataset(plain).ok());
   ASSERT_TRUE(WriteSynthDataset(panelled).ok());
-  auto picture = [](const std::string& rel) {
-    return rel.rfind("images/", 0) == 0 && rel.find(".mask.") == std::string::npos &&
-           rel.find(".depth.") == std::string::npos && rel.find(".parts.") == std::string::npos;
-  };
-  EXPECT_GT(CountDiffering(dir_ / "storage", dir_ / "panelled", picture), 0);
+  EXPECT_GT(CountDiffering(dir_ / "storage", dir_ / "panelled", IsPicture), 0);
 
   SynthOptions chairs = Options("chairs", 3, 1), chairs_panelled = Options("chairs_p", 3, 1);
   chairs.category = chairs_panelled.category = "chair";

@@ -102,8 +102,16 @@ Program SeparateFronts(Program program, std::vector<std::string>* notes) {
     if (!moved) break;
   }
   if (!any) return program;
-  // Handles follow the front they sit on (the first whose old box holds their centre).
-  std::vector<bool> handle_moved(program.parts.size(), false);
+  // Handles follow the front they sit on (the first whose old box holds their centre), each once:
+  // their centres before any move.
+  std::vector<size_t> handles;
+  std::vector<Vec3> centres;
+  for (size_t h = 0; h < program.parts.size(); ++h)
+    if (program.parts[h].label == "handle" && !program.parts[h].features.empty()) {
+      handles.push_back(h);
+      centres.push_back(ApproxPartBounds(program.parts[h]).Center());
+    }
+  std::vector<bool> handle_moved(handles.size(), false);
   for (size_t j = 0; j < fronts.size(); ++j) {
     const Bounds3 &from = before[j], &to = after[j];
     bool same = true;
@@ -111,14 +119,13 @@ Program SeparateFronts(Program program, std::vector<std::string>* notes) {
     if (same) continue;
     const AxisMap map(from, to);
     for (Feature& f : program.parts[fronts[j]].features) MapFeature(map, &f);
-    for (size_t h = 0; h < program.parts.size(); ++h) {
-      Part& handle = program.parts[h];
-      if (handle.label != "handle" || handle_moved[h] || handle.features.empty()) continue;
-      const Vec3 c = ApproxPartBounds(handle).Center();
-      if (c[0] < from.min[0] || c[0] > from.max[0] || c[2] < from.min[2] || c[2] > from.max[2])
+    for (size_t h = 0; h < handles.size(); ++h) {
+      const Vec3& c = centres[h];
+      if (handle_moved[h] || c[0] < from.min[0] || c[0] > from.max[0] || c[2] < from.min[2] ||
+          c[2] > from.max[2])
         continue;
       const Vec3 shift = Minus(map(c), c);
-      for (Feature& f : handle.features)
+      for (Feature& f : program.parts[handles[h]].features)
         for (int k = 0; k < 3; ++k) f.sketch.plane.origin[k] += shift[k];
       handle_moved[h] = true;
     }
