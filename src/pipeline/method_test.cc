@@ -219,7 +219,8 @@ TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
   EXPECT_EQ(same->category, alone->category);
   EXPECT_NEAR(same->confidence, alone->confidence, 1e-6);
   EXPECT_TRUE(same->details.contains("category_probe"));
-  // A certain prior decides the category; the confidence is the product's.
+  // A certain prior decides the category; stage 1, sure of a chair, disagrees, so the answer is
+  // only as sure as stage 1 is of the prior's category, though the product is certain.
   for (const std::string& category : {"table", "storage"}) {
     std::vector<double> certain;
     for (const char* c : {"chair", "table", "storage"})
@@ -228,8 +229,17 @@ TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
     auto forced = (*method)->Run(in);
     ASSERT_TRUE(forced.ok()) << forced.status().ToString();
     EXPECT_EQ(forced->category, category);
-    EXPECT_NEAR(forced->confidence, 1.0, 1e-6);
+    const double stage1 = forced->details["stage1"]["category_probs"][category].get<double>();
+    EXPECT_NEAR(forced->confidence, stage1, 1e-4);
+    EXPECT_LT(forced->confidence, (*method)->uncertain_below());
   }
+  // A prior that agrees leaves stage 1's answer and confidence as they were.
+  const std::vector<double> agrees = {1, 0, 0};
+  in.category_prior = &agrees;
+  auto agreed = (*method)->Run(in);
+  ASSERT_TRUE(agreed.ok());
+  EXPECT_EQ(agreed->category, "chair");
+  EXPECT_NEAR(agreed->confidence, alone->confidence, 1e-6);
 }
 
 TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
