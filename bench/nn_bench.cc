@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "core/allocator.h"
 #include "core/model_locator.h"
 #include "image/image.h"
 #include "image/preprocess.h"
@@ -127,4 +128,12 @@ BENCHMARK(BM_Stage2Predict)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+// As `img2cad` does at start-up (core/allocator.h), so that the figures are the tool's.
+int main(int argc, char** argv) {
+  img2cad::core::KeepLargeBuffersInProcess();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
