@@ -8,8 +8,6 @@
 // step took twice as long (bench/nn_bench.cc, BM_Stage1TrainStep, 2026-12-07).
 #pragma once
 
-#include <cstddef>
-
 namespace img2cad::core {
 
 // Serves allocations up to 32 MiB from the heap, keeps up to 256 MiB of freed memory at the
