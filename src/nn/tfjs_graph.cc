@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/file_io.h"
 
@@ -280,6 +281,9 @@ Result<std::vector<Value>> Apply(const TfjsGraph::Node& node, const std::vector<
   return out;
 }
 
+// "name:k" -> "name" (a node's k-th output), as Run's evaluation reads references.
+std::string NodeName(const std::string& ref) { return ref.substr(0, ref.rfind(':')); }
+
 }  // namespace
 
 Result<TfjsGraph> TfjsGraph::Load(const std::string& model_json) {
@@ -402,9 +406,51 @@ std::vector<int64_t> TfjsGraph::InputShape(const std::string& name) const {
 }
 
 Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, torch::Tensor>& feeds,
-                                                  const std::vector<std::string>& outputs) const {
+                                                  const std::vector<std::string>& outputs,
+                                                  int64_t* peak_held_bytes) const {
   std::map<std::string, std::vector<Value>> done;
   std::string failing;  // the node being evaluated when libtorch threw
+
+  // How many times each node's results will still be asked for. A result is dropped after its
+  // last use: keeping every activation until the end made the detector's peak memory the sum of
+  // all its layers' outputs (about 580 MB at 512x512) instead of the few alive at once.
+  std::map<std::string, int> uses;
+  {
+    std::vector<std::string> stack;
+    std::set<std::string> seen;
+    for (const auto& ref : outputs) {
+      ++uses[NodeName(ref)];
+      stack.push_back(NodeName(ref));
+    }
+    while (!stack.empty()) {
+      const std::string name = stack.back();
+      stack.pop_back();
+      auto nit = nodes_.find(name);
+      if (!seen.insert(name).second || nit == nodes_.end()) continue;
+      for (const auto& input : nit->second->inputs) {
+        ++uses[NodeName(input)];
+        stack.push_back(NodeName(input));
+      }
+    }
+  }
+  int64_t held = 0, peak = 0;
+  auto bytes = [](const std::vector<Value>& values) {
+    int64_t n = 0;
+    for (const auto& v : values) n += v.t.defined() ? v.t.nbytes() : 0;
+    return n;
+  };
+  // Hands out one use of `name`'s results, dropping them after the last.
+  auto use = [&](const std::string& name, const std::vector<Value>& out, size_t port) -> Value {
+    Value v = out[port];
+    if (--uses[name] <= 0) {
+      auto it = done.find(name);
+      if (it != done.end()) {
+        held -= it->second.empty() || nodes_.at(name)->op == "Const" ? 0 : bytes(it->second);
+        done.erase(it);
+      }
+    }
+    return v;
+  };
 
   // Evaluates `ref` ("name" or "name:k"), depth first.
   std::function<Result<Value>(const std::string&)> eval =
@@ -422,7 +468,7 @@ Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, to
       if (port >= it->second.size())
         return Status(StatusCode::kInvalidArgument,
                       path_ + ": node '" + name + "' has no output " + std::to_string(port));
-      return it->second[port];
+      return use(name, it->second, port);
     }
     auto nit = nodes_.find(name);
     if (nit == nodes_.end())
@@ -453,9 +499,11 @@ Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, to
     } else {
       IMG2CAD_ASSIGN_OR_RETURN(out, Apply(node, in, unsupported));
     }
-    done[name] = out;
     if (port >= out.size()) return unsupported("no output " + std::to_string(port));
-    return out[port];
+    if (node.op != "Const") held += bytes(out);
+    peak = std::max(peak, held);
+    done[name] = out;
+    return use(name, out, port);
   };
 
   std::vector<torch::Tensor> results;
@@ -472,6 +520,7 @@ Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, to
     return Status(StatusCode::kInvalidArgument,
                   path_ + ": node '" + failing + "': bad attributes: " + e.what());
   }
+  if (peak_held_bytes) *peak_held_bytes = peak;
   return results;
 }
 

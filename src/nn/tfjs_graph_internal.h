@@ -35,9 +35,12 @@ class TfjsGraph {
   // (NHWC float tensors for images), evaluating only what they depend on. Errors:
   // kInvalidArgument for an unknown output or a missing feed; kInvalidArgument naming the node for
   // an op this interpreter does not know or attributes it does not support; kInternal naming the
-  // node when libtorch throws (a shape mismatch).
+  // node when libtorch throws (a shape mismatch). Each node's results are dropped as soon as the
+  // last node that reads them has run; `peak_held_bytes`, when given, receives the most bytes of
+  // such results (weights excluded) held at once.
   core::Result<std::vector<torch::Tensor>> Run(const std::map<std::string, torch::Tensor>& feeds,
-                                               const std::vector<std::string>& outputs) const;
+                                               const std::vector<std::string>& outputs,
+                                               int64_t* peak_held_bytes = nullptr) const;
 
   // The declared input shape of the placeholder `name` (TensorFlow's -1 for unknown), or empty.
   std::vector<int64_t> InputShape(const std::string& name) const;

@@ -205,6 +205,34 @@ TEST(TfjsGraphTest, BadFilesAndGraphsAreRefusedByName) {
   EXPECT_NE(mismatch.status().ToString().find("'sum'"), std::string::npos);
 }
 
+TEST(TfjsGraphTest, ResultsAreDroppedAfterTheirLastUse) {
+  core::TempDir dir("tfjs");
+  GraphWriter g;
+  g.Node("x", "Placeholder");
+  // A chain of 12 activations; r0 is read again at the end, and r3 is also an output.
+  g.Node("r0", "Relu", {"x"});
+  for (int i = 1; i < 12; ++i)
+    g.Node("r" + std::to_string(i), "Relu", {"r" + std::to_string(i - 1)});
+  g.Node("sum", "Add", {"r11", "r0:0"});
+  auto graph = TfjsGraph::Load(g.Write(dir.path().string()));
+  ASSERT_TRUE(graph.ok()) << graph.status().ToString();
+  const torch::Tensor x = torch::randn({1, 32, 32, 8});
+  int64_t peak = 0;
+  auto out = graph->Run({{"x", x}}, {"sum", "r3"}, &peak);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_TRUE(torch::allclose((*out)[0], 2 * torch::relu(x)));
+  EXPECT_TRUE(torch::allclose((*out)[1], torch::relu(x)));
+  // One activation is 32 KiB. Kept to the end, all 14 would be held; dropped after their last
+  // use, at most the input, r0 (read again by sum), r3 (an output) and the two a step needs.
+  const int64_t one = x.nbytes();
+  EXPECT_GE(peak, 3 * one);
+  EXPECT_LE(peak, 5 * one);
+  // The same graph run again gives the same results: nothing was dropped from the graph itself.
+  auto again = graph->Run({{"x", x}}, {"sum"});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(torch::equal((*again)[0], (*out)[0]));
+}
+
 // The real detector, when scripts/fetch_detector has brought it.
 TEST(ObjectDetectorTest, TheExampleChairIsAChair) {
   auto model = core::FindModelFile("detector", "centernet.json");
