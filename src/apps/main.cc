@@ -6,16 +6,14 @@
 #include <map>
 
 #include "apps/commands.h"
-#include "core/allocator.h"
 #include "core/model_locator.h"
 #include "core/parallel.h"
 #include "core/version.h"
 #include "program/vocabulary.h"
 
 int main(int argc, char** argv) {
-  using namespace img2cad;            // NOLINT
-  using namespace img2cad::apps;      // NOLINT
-  core::KeepLargeBuffersInProcess();  // network buffers are reused, not faulted in anew each step
+  using namespace img2cad;        // NOLINT
+  using namespace img2cad::apps;  // NOLINT
   CLI::App app{"img2cad: one photo of a piece of furniture in, an editable CAD model out.",
                "img2cad"};
   app.footer(kExitCodesHelp);
