@@ -434,8 +434,10 @@ Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, to
     }
   }
   int64_t held = 0, peak = 0;
-  auto bytes = [](const std::vector<Value>& values) {
+  // Bytes of a node's results that count as held: weights are held by the graph anyway.
+  auto bytes = [&](const std::string& name, const std::vector<Value>& values) {
     int64_t n = 0;
+    if (nodes_.at(name)->op == "Const") return n;
     for (const auto& v : values) n += v.t.defined() ? v.t.nbytes() : 0;
     return n;
   };
@@ -445,7 +447,7 @@ Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, to
     if (--uses[name] <= 0) {
       auto it = done.find(name);
       if (it != done.end()) {
-        held -= it->second.empty() || nodes_.at(name)->op == "Const" ? 0 : bytes(it->second);
+        held -= bytes(name, it->second);
         done.erase(it);
       }
     }
@@ -500,7 +502,7 @@ Result<std::vector<torch::Tensor>> TfjsGraph::Run(const std::map<std::string, to
       IMG2CAD_ASSIGN_OR_RETURN(out, Apply(node, in, unsupported));
     }
     if (port >= out.size()) return unsupported("no output " + std::to_string(port));
-    if (node.op != "Const") held += bytes(out);
+    held += bytes(name, out);
     peak = std::max(peak, held);
     done[name] = out;
     return use(name, out, port);
