@@ -221,6 +221,59 @@ TEST_F(PredictEvalTest, TrainCategoryProbeWritesAModelThatPredictUses) {
   EXPECT_GT(result["timing_ms"]["category_probe"].get<double>(), 0);
 }
 
+// The mask refiner trains on ISNet's maps of the renders (kept in the work folder), resumes,
+// writes its card, and `predict` uses it when it finds it under the models root.
+TEST_F(PredictEvalTest, TrainMaskRefinerResumesAndPredictUsesIt) {
+  const std::string isnet = std::string(IMG2CAD_SOURCE_DIR) + "/models/segmenter/isnet.onnx";
+  if (!fs::exists(isnet)) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  const fs::path models = dir_ / "refiner_models";
+  fs::create_directories(models / "segmenter");
+  fs::create_symlink(isnet, models / "segmenter" / "isnet.onnx");
+  const std::string work = (dir_ / "refiner_work").string();
+  const std::string out = (models / "mask_refiner").string();
+  const std::string args = "train mask-refiner -q --train " + (dir_ / "train").string() +
+                           " --val " + (dir_ / "val").string() + " --work " + work + " --out " +
+                           out + " --per-category 4 --val-per-category 2 --batch 4 --size 32 " +
+                           "--width 8 --eval-every 2 --threads 1 --models " + models.string() +
+                           " --steps ";
+  std::string err;
+  ASSERT_EQ(RunCli(args + "2", &err), 0) << err;
+  ASSERT_EQ(RunCli(args + "3", &err), 0) << err;  // resumes from step 2, maps read back
+  size_t maps = 0;
+  for (const auto& f : fs::directory_iterator(work + "/isnet"))
+    maps += f.path().extension() == ".png";
+  EXPECT_EQ(maps, 18u);  // 4 training and 2 val renders per category
+  const std::string log = ReadFile(work + "/log.csv").value();
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 3) << log;  // header + steps 2, 3
+  const auto card = nlohmann::json::parse(ReadFile(out + "/model.json").value());
+  EXPECT_EQ(card["name"], "mask_refiner");
+  EXPECT_EQ(card["training"]["steps"], 3);
+  EXPECT_EQ(card["config"]["size"], 32);
+  EXPECT_EQ(card["data"]["train_samples"], 12);
+  EXPECT_GT(card["validation"]["isnet_alone"]["box_iou_mean"].get<double>(), 0);
+  EXPECT_GT(card["validation"]["refined"]["box_iou_mean"].get<double>(), 0);
+  EXPECT_NE(card["command"].get<std::string>().find("train mask-refiner"), std::string::npos);
+  EXPECT_EQ(RunCli(args + "3 --size 36", &err), 2);  // not a multiple of 8
+  EXPECT_EQ(RunCli("train mask-refiner -q --train /nonexistent --val x --models " +
+                       models.string() + " --work " + work + "2 --out " + out + "2",
+                   &err),
+            1);
+  EXPECT_NE(err.find("/nonexistent"), std::string::npos) << err;
+
+  const std::string photo = std::string(IMG2CAD_SOURCE_DIR) + "/examples/photos/chair.png";
+  for (const char* refiner : {"on", "off"}) {
+    const std::string pred = (dir_ / (std::string("refiner_pred_") + refiner)).string();
+    ASSERT_EQ(RunCli("predict -q --method retrieval " + photo + " --models " + models.string() +
+                         " --index " + Index() + " --detector off --mask-refiner " + refiner +
+                         " -o " + pred,
+                     &err),
+              0)
+        << err;
+    const auto summary = nlohmann::json::parse(ReadFile(pred + "/summary.json").value());
+    EXPECT_EQ(summary["mask_refiner"], std::string(refiner) == "on") << summary.dump();
+  }
+}
+
 TEST_F(PredictEvalTest, TrainStructureResumesAndTheLearnedMethodPredicts) {
   const std::string work = (dir_ / "ts_work").string(), model = (dir_ / "ts_model").string();
   const std::string args = "train structure --train " + (dir_ / "train").string() + " --val " +

@@ -12,6 +12,7 @@
 #include "pipeline/category_probe_training.h"
 #include "pipeline/evaluate.h"
 #include "pipeline/evaluate_mesh.h"
+#include "pipeline/mask_refiner_training.h"
 #include "pipeline/predict.h"
 #include "pipeline/render_program.h"
 #include "pipeline/synth_dataset.h"
@@ -75,6 +76,7 @@ struct PredictArgs {
   std::string mask;                   // --mask FILE (one input only)
   std::string detector = "on";        // --detector on|off
   std::string category_probe = "on";  // --category-probe on|off
+  std::string mask_refiner = "on";    // --mask-refiner on|off
 };
 
 struct DetectArgs {
@@ -105,5 +107,6 @@ int RunMeshEval(const pipeline::MeshEvalOptions& o);
 int RunTrainStructure(const nn::TrainStructureOptions& o);
 int RunTrainAssembler(const nn::TrainAssemblerOptions& o);
 int RunTrainCategoryProbe(pipeline::TrainCategoryProbeOptions o);
+int RunTrainMaskRefiner(pipeline::TrainMaskRefinerOptions o);
 
 }  // namespace img2cad::apps

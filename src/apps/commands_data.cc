@@ -15,6 +15,7 @@
 #include "dataset/manifest.h"
 #include "image/image.h"
 #include "nn/category_probe.h"
+#include "nn/mask_refiner.h"
 #include "nn/object_detector.h"
 #include "pipeline/retrieval_method.h"
 #include "program/vocabulary.h"
@@ -171,6 +172,18 @@ int RunPredict(PredictArgs a) {
       warn_missing("the ISNet segmenter", loaded.status(),
                    "using the border model. scripts/fetch_segmenter brings it.");
       a.options.find.segmenter = pipeline::SegmenterKind::kBorder;
+    }
+  }
+  std::optional<nn::MaskRefiner> refiner;
+  if (a.options.find.isnet && a.mask_refiner == "on") {
+    auto path = core::FindModelFile("mask_refiner", "model.json");
+    auto loaded = path.ok() ? nn::MaskRefiner::Load(std::filesystem::path(*path).parent_path())
+                            : core::Result<nn::MaskRefiner>(path.status());
+    if (loaded.ok()) {
+      refiner = std::move(loaded).value();
+      a.options.find.refiner = &*refiner;
+    } else {
+      warn_missing("the mask refiner", loaded.status(), "ISNet's map is used as it is.");
     }
   }
   std::optional<nn::ObjectDetector> detector;

@@ -38,6 +38,16 @@ int RunTraining(const char* what, const Options& o, Train train,
   return kExitOk;
 }
 
+// The progress of a pass over renders before training ("WHAT done/total"), every 250 renders.
+std::function<void(int, int)> PassProgress(const std::string& what) {
+  const bool tty = isatty(fileno(stderr));
+  return [tty, what](int done, int total) {
+    if (Quiet() || (done % 250 && done != total)) return;
+    std::fprintf(stderr, "%s%s %d/%d%s", tty ? "\r" : "", what.c_str(), done, total,
+                 tty ? "   " : "\n");
+  };
+}
+
 std::string Format(const char* fmt, double a, double b) {
   char buf[128];
   std::snprintf(buf, sizeof(buf), fmt, a, b);
@@ -65,11 +75,7 @@ int RunTrainCategoryProbe(pipeline::TrainCategoryProbeOptions o) {
   if (!isnet.ok()) return Fail(isnet.status());
   o.isnet_path = *isnet;
   const bool tty = isatty(fileno(stderr));
-  o.progress = [tty](int done, int total) {
-    if (Quiet() || (done % 250 && done != total)) return;
-    std::fprintf(stderr, "%strain category-probe: features %d/%d%s", tty ? "\r" : "", done, total,
-                 tty ? "   " : "\n");
-  };
+  o.progress = PassProgress("train category-probe: features");
   const core::Status status = pipeline::TrainCategoryProbe(o);
   if (tty && !Quiet()) std::fprintf(stderr, "\n");
   if (!status.ok()) return Fail(status);
@@ -78,6 +84,22 @@ int RunTrainCategoryProbe(pipeline::TrainCategoryProbeOptions o) {
                  o.out_dir.c_str());
   }
   return kExitOk;
+}
+
+int RunTrainMaskRefiner(pipeline::TrainMaskRefinerOptions o) {
+  auto isnet = core::FindModelFile("segmenter", "isnet.onnx");
+  if (!isnet.ok()) return Fail(isnet.status());
+  o.isnet_path = *isnet;
+  o.map_progress = PassProgress("train mask-refiner: ISNet maps");
+  return RunTraining(
+      "mask-refiner", o,
+      [](const pipeline::TrainMaskRefinerOptions& options,
+         const std::function<void(const nn::TrainProgress&)>& progress) {
+        return pipeline::TrainMaskRefiner(options, progress);
+      },
+      [](const nn::TrainProgress& p) {
+        return Format("  val box IoU %.3f  mask IoU %.3f", p.val[0], p.val[1]);
+      });
 }
 
 }  // namespace img2cad::apps

@@ -231,6 +231,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
   predict_cmd
+      ->add_option("--mask-refiner", predict_args.mask_refiner,
+                   "on: the mask refiner (models/mask_refiner/, trained on renders) corrects "
+                   "ISNet's map before it becomes the mask (cast shadows and neighbouring "
+                   "objects out); off: ISNet's map as it is")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
+  predict_cmd
       ->add_option("--detector", predict_args.detector,
                    "on: the pretrained COCO detector (models/detector/) also reads each photo, "
                    "and a couch or a bed it sees more strongly than a chair or a dining table "
@@ -492,34 +499,74 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
 
+  // The options of the trainers that draw renders from datasets with masks (their option structs
+  // share these field names).
+  auto drawn_renders_options = [&](CLI::App* cmd, auto& o, const char* seed_help) {
+    cmd->add_option("--train", o.train_dir, "training dataset (with masks)")->required();
+    cmd->add_option("--val", o.val_dir, "validation dataset (with masks)")->required();
+    cmd->add_option("--out", o.out_dir, "model folder to write")->capture_default_str();
+    cmd->add_option("--per-category", o.per_category, "training renders drawn per category")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--val-per-category", o.val_per_category,
+                    "validation renders drawn per category")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--seed", o.seed, seed_help)->capture_default_str();
+  };
   pipeline::TrainCategoryProbeOptions train_probe;
   train_probe.out_dir = "models/category_probe";
   CLI::App* train_probe_cmd = train_cmd->add_subcommand(
       "category-probe",
       "Train the category probe (ISNet's encoder features -> category) on synthetic renders.");
-  train_probe_cmd->add_option("--train", train_probe.train_dir, "training dataset (with masks)")
-      ->required();
-  train_probe_cmd->add_option("--val", train_probe.val_dir, "validation dataset (with masks)")
-      ->required();
-  train_probe_cmd->add_option("--out", train_probe.out_dir, "model folder to write")
-      ->capture_default_str();
-  train_probe_cmd
-      ->add_option("--per-category", train_probe.per_category,
-                   "training renders drawn per category")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000000));
-  train_probe_cmd
-      ->add_option("--val-per-category", train_probe.val_per_category,
-                   "validation renders drawn per category")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000000));
-  train_probe_cmd->add_option("--seed", train_probe.seed, "which renders are drawn")
-      ->capture_default_str();
+  drawn_renders_options(train_probe_cmd, train_probe, "which renders are drawn");
   train_probe_cmd
       ->add_option("--clutter", train_probe.clutter,
                    "share of training renders shown with a procedural room behind the object")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+
+  pipeline::TrainMaskRefinerOptions train_refiner;
+  train_refiner.work_dir = "runs/mask_refiner";
+  train_refiner.out_dir = "models/mask_refiner";
+  train_refiner.steps = 3000;
+  train_refiner.batch = 16;
+  train_refiner.warmup = 100;
+  train_refiner.eval_every = 500;
+  CLI::App* train_refiner_cmd = train_cmd->add_subcommand(
+      "mask-refiner",
+      "Train the mask refiner (photo + ISNet's map -> the object's mask) on synthetic renders.");
+  drawn_renders_options(train_refiner_cmd, train_refiner, "seed (draw, weights, flips)");
+  train_refiner_cmd
+      ->add_option("--work", train_refiner.work_dir,
+                   "work folder: isnet/ (ISNet's maps, kept), checkpoint.pt, log.csv, curve.png "
+                   "(resumes from a checkpoint)")
+      ->capture_default_str();
+  train_refiner_cmd->add_option("--steps", train_refiner.steps, "optimiser steps")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train_refiner_cmd->add_option("--batch", train_refiner.batch, "renders per step")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  train_refiner_cmd->add_option("--lr", train_refiner.learning_rate, "peak learning rate")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train_refiner_cmd
+      ->add_option("--size", train_refiner.config.size,
+                   "side the network reads, pixels (a multiple of 8)")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 512));
+  train_refiner_cmd
+      ->add_option("--width", train_refiner.config.width,
+                   "channels of the first stage (a multiple of 4)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 128));
+  train_refiner_cmd
+      ->add_option("--eval-every", train_refiner.eval_every, "steps between validations")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  threads_option(train_refiner_cmd);
+  train_refiner_cmd->footer(kExitCodesHelp);
 
   DetectArgs detect_args;
   CLI::App* detect_cmd = app.add_subcommand(
@@ -616,6 +663,16 @@ int main(int argc, char** argv) {
   if (*train_probe_cmd) {
     train_probe.command = command_line();
     return RunTrainCategoryProbe(train_probe);
+  }
+  if (*train_refiner_cmd) {
+    if (train_refiner.config.size % 8 || train_refiner.config.width % 4) {
+      std::fprintf(stderr,
+                   "img2cad train mask-refiner: --size must be a multiple of 8 and "
+                   "--width of 4\n");
+      return kExitUsage;
+    }
+    train_refiner.command = command_line();
+    return RunTrainMaskRefiner(train_refiner);
   }
   if (*render_cmd) {
     if (*az_opt) render_args.request.azimuth_deg = azimuth;

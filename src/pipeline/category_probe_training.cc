@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "core/rng.h"
-#include "dataset/manifest.h"
 #include "image/clutter.h"
 #include "image/image.h"
 #include "nn/category_probe.h"
+#include "pipeline/drawn_renders_internal.h"
 #include "pipeline/find_object.h"
 #include "program/vocabulary.h"
 #include "segment/segmenter.h"
@@ -21,42 +21,8 @@ namespace img2cad::pipeline {
 
 namespace {
 
-struct Sample {
-  std::string image, mask;
-  int category = 0;
-};
-
-// `per_category` renders of each category, drawn with `seed`, in category order.
-core::Result<std::vector<Sample>> Draw(const std::string& dir, int per_category, uint64_t seed) {
-  IMG2CAD_ASSIGN_OR_RETURN(auto entries, dataset::ReadManifest(dir));
-  const auto& categories = program::Categories();
-  std::vector<Sample> out;
-  for (size_t c = 0; c < categories.size(); ++c) {
-    std::vector<Sample> all;
-    for (const auto& e : entries) {
-      if (e.category != categories[c]) continue;
-      if (!e.maps) {
-        return core::Status(core::StatusCode::kInvalidArgument,
-                            "the dataset has no masks (synth --maps)", "", dir);
-      }
-      all.push_back({e.image_path, e.maps->mask, static_cast<int>(c)});
-    }
-    if (static_cast<int>(all.size()) < per_category) {
-      return core::Status(
-          core::StatusCode::kInvalidArgument,
-          "fewer than " + std::to_string(per_category) + " " + categories[c] + " renders", "", dir);
-    }
-    core::Rng rng(core::MixSeed(seed, c));
-    for (int i = 0; i < per_category; ++i) {  // a partial Fisher-Yates shuffle
-      std::swap(all[i], all[rng.UniformInt(i, static_cast<int>(all.size()) - 1)]);
-      out.push_back(all[i]);
-    }
-  }
-  return out;
-}
-
 // With `room`, the render's backdrop is replaced by a procedural room drawn from it first.
-core::Result<std::vector<float>> Features(const segment::Segmenter& isnet, const Sample& s,
+core::Result<std::vector<float>> Features(const segment::Segmenter& isnet, const DrawnRender& s,
                                           int crop_size, core::Rng* room) {
   IMG2CAD_ASSIGN_OR_RETURN(image::Image photo, image::ReadImage(s.image));
   IMG2CAD_ASSIGN_OR_RETURN(image::Image mask, image::ReadImage(s.mask));
@@ -90,16 +56,16 @@ core::Status TrainCategoryProbe(const TrainCategoryProbeOptions& o) {
     return core::Status(core::StatusCode::kInvalidArgument, "the clutter share must be in 0-1", "",
                         "--clutter");
   const auto start = std::chrono::steady_clock::now();
-  IMG2CAD_ASSIGN_OR_RETURN(auto train, Draw(o.train_dir, o.per_category, o.seed));
-  IMG2CAD_ASSIGN_OR_RETURN(auto val, Draw(o.val_dir, o.val_per_category, o.seed));
+  IMG2CAD_ASSIGN_OR_RETURN(auto train, DrawRenders(o.train_dir, o.per_category, o.seed));
+  IMG2CAD_ASSIGN_OR_RETURN(auto val, DrawRenders(o.val_dir, o.val_per_category, o.seed));
   IMG2CAD_ASSIGN_OR_RETURN(auto isnet, segment::Segmenter::Load(o.isnet_path));
   const int total = static_cast<int>(train.size() + val.size());
   int done = 0, skipped = 0;
   // Its own stream, so that the draw of the renders does not depend on the clutter share.
   core::Rng room_rng(core::MixSeed(o.seed, 0xc1077e5));
-  auto featurise = [&](const std::vector<Sample>& samples, double clutter,
+  auto featurise = [&](const std::vector<DrawnRender>& samples, double clutter,
                        std::vector<std::vector<float>>* x, std::vector<int>* y) {
-    for (const Sample& s : samples) {
+    for (const DrawnRender& s : samples) {
       const bool room = clutter > 0 && room_rng.Bernoulli(clutter);
       auto f = Features(isnet, s, o.crop_size, room ? &room_rng : nullptr);
       if (f.ok()) {

@@ -6,6 +6,7 @@
 
 #include "core/check.h"
 #include "image/clutter.h"
+#include "nn/mask_refiner.h"
 #include "segment/segmenter.h"
 
 namespace img2cad::pipeline {
@@ -123,8 +124,19 @@ core::Result<ObjectImage> Find(image::Image photo, const std::string& source,
 core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo, const FindObjectOptions& o) {
   IMG2CAD_CHECK(o.isnet != nullptr) << "SegmentWithIsnet needs a segmenter";
   const int size = o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(photo.width, photo.height);
+  auto read = [&](const image::Image& img, int side) -> core::Result<image::Image> {
+    IMG2CAD_ASSIGN_OR_RETURN(image::Image probability, o.isnet->Mask(img, side));
+    if (!o.refiner) return probability;
+    // Where ISNet finds no object, or only one that fills the photo, there is nothing to
+    // correct: the refiner learnt from renders that always hold an object, and on a blank photo
+    // it drew one.
+    const image::Foreground isnet = image::ForegroundFromMask(
+        segment::Binarise(probability), probability.width, probability.height);
+    if (!isnet.found) return probability;
+    return o.refiner->Refine(img, probability);
+  };
   IsnetMap map;
-  IMG2CAD_ASSIGN_OR_RETURN(map.probability, o.isnet->Mask(photo, size));
+  IMG2CAD_ASSIGN_OR_RETURN(map.probability, read(photo, size));
   map.mask = segment::Binarise(map.probability);
   map.mean = map.first_mean = MeanInMask(map.probability, map.mask);
   if (!o.isnet_pad_retry || map.first_mean >= kIsnetFaintMean) return map;
@@ -135,7 +147,7 @@ core::Result<IsnetMap> SegmentWithIsnet(const image::Image& photo, const FindObj
   const image::Image padded = PadEdges(photo, dx, dy);
   const int padded_size =
       o.isnet_size > 0 ? o.isnet_size : AutoIsnetSize(padded.width, padded.height);
-  IMG2CAD_ASSIGN_OR_RETURN(image::Image wide, o.isnet->Mask(padded, padded_size));
+  IMG2CAD_ASSIGN_OR_RETURN(image::Image wide, read(padded, padded_size));
   image::Image retry = image::Window(wide, dx, dy, photo.width, photo.height);
   image::Image retry_mask = segment::Binarise(retry);
   const double retry_mean = MeanInMask(retry, retry_mask);

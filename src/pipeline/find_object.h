@@ -17,6 +17,9 @@
 namespace img2cad::segment {
 class Segmenter;
 }
+namespace img2cad::nn {
+class MaskRefiner;
+}
 
 namespace img2cad::pipeline {
 
@@ -44,6 +47,11 @@ struct FindObjectOptions {
   // whichever mask ISNet is surer of. A photo cut tight around a bookcase or a table defeats a
   // salient-object segmenter (issue 9); with room around the object it often finds it.
   bool isnet_pad_retry = false;
+  // A trained mask refiner (nn/mask_refiner.h) that corrects ISNet's map before it is binarised:
+  // ISNet takes in an object's cast shadow and what stands beside it, which moves the crop. Only a
+  // map whose own mask is found (image::Foreground::found: neither almost empty nor almost the
+  // whole photo) is refined. None: ISNet's map as it is.
+  const nn::MaskRefiner* refiner = nullptr;
 };
 
 // The share of the photo's width (and height) added on each side for the padded retry, by

@@ -5,6 +5,7 @@
 
 #include "cad/model.h"
 #include "core/model_locator.h"
+#include "nn/mask_refiner.h"
 #include "pipeline/find_object.h"
 #include "pipeline/render_program.h"
 #include "program/json_io.h"
@@ -78,6 +79,40 @@ TEST(FindObjectIsnetTest, ThePaddedRetryRunsOnlyOnFaintMasksAndKeepsTheSurerMap)
   // The tight crops must exercise the retry at all, or this test says nothing about it.
   EXPECT_GT(faint, 0);
   std::printf("%d of 12 first masks faint, %d replaced by the padded retry\n", faint, padded);
+}
+
+TEST(FindObjectIsnetTest, TheRefinerCorrectsIsnetsMapBeforeItBecomesTheMask) {
+  auto isnet = LoadIsnet();
+  if (!isnet) GTEST_SKIP() << "models/segmenter/isnet.onnx not fetched";
+  // A refiner trained here, for a few steps, to call the left half of the photo background: its
+  // correction must reach the map, the mask and the box.
+  const image::Image photo = ExamplePhoto("chair", 1);
+  FindObjectOptions plain;
+  plain.segmenter = SegmenterKind::kIsnet;
+  plain.isnet = &*isnet;
+  const auto before = SegmentWithIsnet(photo, plain);
+  ASSERT_TRUE(before.ok());
+  nn::MaskRefinerExample e{photo, before->probability, before->mask};
+  for (int y = 0; y < photo.height; ++y)
+    for (int x = 0; x < photo.width / 2; ++x) e.truth.at(x, y, 0) = 0;
+  nn::MaskRefiner refiner = nn::MaskRefiner::Create({.size = 32, .width = 8}, 1);
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(refiner.TrainStep({e}, 1e-2).ok());
+  FindObjectOptions refined = plain;
+  refined.refiner = &refiner;
+  const auto after = SegmentWithIsnet(photo, refined);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->probability.pixels, refiner.Refine(photo, before->probability)->pixels);
+  EXPECT_EQ(after->mask.pixels, segment::Binarise(after->probability).pixels);
+  auto object = FindObject(photo, "photo.png", refined);
+  auto unrefined = FindObject(photo, "photo.png", plain);
+  ASSERT_TRUE(object.ok() && unrefined.ok());
+  EXPECT_GT(object->foreground().x0, unrefined->foreground().x0);
+  // Where ISNet finds nothing there is nothing to correct: a blank photo keeps ISNet's map.
+  const image::Image blank(160, 120, 3, 90);
+  const auto blank_plain = SegmentWithIsnet(blank, plain),
+             blank_refined = SegmentWithIsnet(blank, refined);
+  ASSERT_TRUE(blank_plain.ok() && blank_refined.ok());
+  EXPECT_EQ(blank_refined->probability.pixels, blank_plain->probability.pixels);
 }
 
 }  // namespace

@@ -362,6 +362,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
       summary["segmenter_size"] = "auto";
     }
     summary["segmenter_retry"] = o.find.isnet_pad_retry ? "pad" : "off";
+    summary["mask_refiner"] = o.find.refiner != nullptr;
   }
   summary["backdrop"] = o.find.plain_backdrop ? "plain" : "photo";
   summary["detector"] = o.detector != nullptr;
