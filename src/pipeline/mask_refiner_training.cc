@@ -141,17 +141,19 @@ core::Status TrainMaskRefiner(const TrainMaskRefinerOptions& o,
     std::vector<nn::MaskRefinerExample> batch;
     for (size_t idx : indices) {
       core::Rng rng(core::MixSeed(core::MixSeed(o.seed, static_cast<uint64_t>(step)), idx));
-      nn::MaskRefinerExample e = train[idx];
-      if (rng.Bernoulli(0.5)) {
-        e = {image::MirrorX(e.photo), image::MirrorX(e.probability), image::MirrorX(e.truth)};
-      }
-      batch.push_back(std::move(e));
+      const nn::MaskRefinerExample& e = train[idx];
+      batch.push_back(rng.Bernoulli(0.5) ? nn::MaskRefinerExample{image::MirrorX(e.photo),
+                                                                  image::MirrorX(e.probability),
+                                                                  image::MirrorX(e.truth)}
+                                         : e);
     }
     return refiner.TrainStep(batch, lr);
   };
+  // The loop's last call is the final validation, whose scores go in the card.
+  MaskScores after;
   hooks.validate = [&](bool) {
-    const MaskScores s = Score(val, refined);
-    return std::array<double, 2>{s.box_iou, s.mask_iou};
+    after = Score(val, refined);
+    return std::array<double, 2>{after.box_iou, after.mask_iou};
   };
   hooks.steps_done = [&] { return refiner.steps(); };
   hooks.save_checkpoint = [&](const std::string& path) { return refiner.SaveCheckpoint(path); };
@@ -160,7 +162,6 @@ core::Status TrainMaskRefiner(const TrainMaskRefinerOptions& o,
 
   const MaskScores alone =
       Score(val, [](const nn::MaskRefinerExample& e) { return e.probability; });
-  const MaskScores after = Score(val, refined);
   nlohmann::ordered_json card;
   card["command"] = o.command;
   card["seed"] = o.seed;
