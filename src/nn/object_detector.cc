@@ -105,21 +105,18 @@ core::Result<Maps> RunNetwork(const TfjsGraph& graph, int n, const image::Image&
   return Maps{out[0][0], out[1][0], 1 / scale, -ox / scale, -oy / scale};
 }
 
-}  // namespace
-
-core::Result<std::vector<Detection>> ObjectDetector::Detect(const image::Image& photo,
-                                                            float min_score, int max_count,
-                                                            float fill) const {
-  IMG2CAD_ASSIGN_OR_RETURN(Maps maps, RunNetwork(impl_->graph, impl_->input_size, photo, fill));
+// The peaks of `maps` (3 x 3 local maxima) of at least `min_score`, best first, at most
+// `max_count`, with their boxes in the photo's pixels.
+std::vector<Detection> Peaks(const Maps& maps, int input_size, const image::Image& photo,
+                             float min_score, int max_count) {
   const int64_t h = maps.heat.size(0), w = maps.heat.size(1);
-  // Peaks: a value that 3 x 3 max pooling leaves unchanged.
   const torch::Tensor chw = maps.heat.permute({2, 0, 1}).unsqueeze(0);
   const torch::Tensor pooled = torch::max_pool2d(chw, {3, 3}, {1, 1}, {1, 1});
   const torch::Tensor peaks = (chw * (chw == pooled)).reshape({-1});
   const int64_t k = std::min<int64_t>(max_count, peaks.size(0));
   const auto [scores, indices] = peaks.topk(k);
-  const float stride_x = static_cast<float>(impl_->input_size) / w;
-  const float stride_y = static_cast<float>(impl_->input_size) / h;
+  const float stride_x = static_cast<float>(input_size) / w;
+  const float stride_y = static_cast<float>(input_size) / h;
   auto px = [&](float u) { return std::clamp(u * maps.scale + maps.x0, 0.f, float(photo.width)); };
   auto py = [&](float v) { return std::clamp(v * maps.scale + maps.y0, 0.f, float(photo.height)); };
   std::vector<Detection> found;
@@ -141,13 +138,33 @@ core::Result<std::vector<Detection>> ObjectDetector::Detect(const image::Image& 
   return found;
 }
 
-core::Result<std::array<float, kCocoClasses>> ObjectDetector::ClassScores(const image::Image& photo,
-                                                                          float fill) const {
-  IMG2CAD_ASSIGN_OR_RETURN(Maps maps, RunNetwork(impl_->graph, impl_->input_size, photo, fill));
+std::array<float, kCocoClasses> BestPerClass(const Maps& maps) {
   const torch::Tensor best = std::get<0>(maps.heat.reshape({-1, kCocoClasses}).max(0));
   std::array<float, kCocoClasses> out{};
   for (int c = 0; c < kCocoClasses; ++c) out[c] = best[c].item<float>();
   return out;
+}
+
+}  // namespace
+
+core::Result<std::vector<Detection>> ObjectDetector::Detect(const image::Image& photo,
+                                                            float min_score, int max_count,
+                                                            float fill) const {
+  IMG2CAD_ASSIGN_OR_RETURN(Maps maps, RunNetwork(impl_->graph, impl_->input_size, photo, fill));
+  return Peaks(maps, impl_->input_size, photo, min_score, max_count);
+}
+
+core::Result<std::array<float, kCocoClasses>> ObjectDetector::ClassScores(const image::Image& photo,
+                                                                          float fill) const {
+  IMG2CAD_ASSIGN_OR_RETURN(Maps maps, RunNetwork(impl_->graph, impl_->input_size, photo, fill));
+  return BestPerClass(maps);
+}
+
+core::Result<ObjectDetector::Reading> ObjectDetector::Read(const image::Image& photo,
+                                                           float min_score, int max_count,
+                                                           float fill) const {
+  IMG2CAD_ASSIGN_OR_RETURN(Maps maps, RunNetwork(impl_->graph, impl_->input_size, photo, fill));
+  return Reading{BestPerClass(maps), Peaks(maps, impl_->input_size, photo, min_score, max_count)};
 }
 
 }  // namespace img2cad::nn

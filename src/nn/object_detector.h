@@ -21,6 +21,7 @@ namespace img2cad::nn {
 
 inline constexpr int kCocoClasses = 80;
 // COCO class indices (0-based, in the detector's output order) that matter to furniture.
+inline constexpr int kCocoPerson = 0;
 inline constexpr int kCocoChair = 56;
 inline constexpr int kCocoCouch = 57;
 inline constexpr int kCocoBed = 59;
@@ -61,6 +62,15 @@ class ObjectDetector {
   // Every class's highest heatmap value over the photo (0..1), from the same pass as Detect.
   core::Result<std::array<float, kCocoClasses>> ClassScores(const image::Image& photo,
                                                             float fill = kDefaultFill) const;
+
+  // Both of the above from one pass of the network (about 0.5 s): the class scores and the
+  // objects of at least `min_score`. Errors as Detect.
+  struct Reading {
+    std::array<float, kCocoClasses> class_scores{};
+    std::vector<Detection> detections;
+  };
+  core::Result<Reading> Read(const image::Image& photo, float min_score = 0.1f, int max_count = 50,
+                             float fill = kDefaultFill) const;
 
   static constexpr float kDefaultFill = 0.6f;
 

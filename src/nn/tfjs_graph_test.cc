@@ -253,7 +253,17 @@ TEST(ObjectDetectorTest, TheExampleChairIsAChair) {
   EXPECT_GE(d.x0, 0);
   EXPECT_LE(d.x1, photo->width);
   EXPECT_GT(d.y1 - d.y0, 0.5 * photo->height);
+  // One pass gives what the two calls give.
+  auto scores = detector->ClassScores(*photo);
+  auto reading = detector->Read(*photo, 0.2f);
+  ASSERT_TRUE(scores.ok() && reading.ok());
+  EXPECT_EQ(reading->class_scores, *scores);
+  ASSERT_EQ(reading->detections.size(), found->size());
+  EXPECT_EQ(reading->detections[0].score, d.score);
+  EXPECT_EQ(reading->detections[0].x1, d.x1);
+  EXPECT_FLOAT_EQ((*scores)[kCocoChair], d.score);
   EXPECT_FALSE(detector->Detect(image::Image(), 0.2f).ok());
+  EXPECT_FALSE(detector->Read(image::Image()).ok());
   EXPECT_FALSE(ObjectDetector::Load(*model + ".absent").ok());
 }
 

@@ -251,6 +251,18 @@ TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
   EXPECT_EQ(OutOfScope({}, 0.3), "");
 }
 
+TEST(OutOfScopeTest, APersonMustCoverTheObjectAndBeatTheChairAndTable) {
+  EXPECT_EQ(OutOfScope({.chair = 0.1f, .person = 0.37f, .person_cover = 0.95f}, 0.3), "person");
+  EXPECT_EQ(OutOfScope({.person = 0.4f, .person_cover = 0.5f}, 0.3), "person");  // at the share
+  // Someone standing beside a cabinet in the back of the room.
+  EXPECT_EQ(OutOfScope({.dining_table = 0.24f, .person = 0.4f, .person_cover = 0.02f}, 0.3), "");
+  EXPECT_EQ(OutOfScope({.person = 0.25f, .person_cover = 0.9f}, 0.3), "");  // too faint
+  // Someone sitting on a chair that the detector sees more strongly.
+  EXPECT_EQ(OutOfScope({.chair = 0.6f, .person = 0.5f, .person_cover = 0.9f}, 0.3), "");
+  // A couch comes first.
+  EXPECT_EQ(OutOfScope({.couch = 0.35f, .person = 0.5f, .person_cover = 0.9f}, 0.3), "couch");
+}
+
 TEST(DetectorCategoryTest, TheStrongerOfChairAndDiningTableWhenStrongEnough) {
   EXPECT_EQ(DetectorCategory({.chair = 0.4f, .dining_table = 0.2f}, 0.3), "chair");
   EXPECT_EQ(DetectorCategory({.chair = 0.31f, .dining_table = 0.35f}, 0.3), "table");
@@ -268,6 +280,11 @@ TEST(UncertainReasonTest, SaysWhichRuleMadeTheResultUncertain) {
   EXPECT_EQ(
       UncertainReason(0.5, 0.95, &couch, "couch", "", "chair").find("confidence 0.50 < 0.95; out"),
       0u);
+  const FurnitureScores person{
+      .chair = 0.09f, .dining_table = 0.07f, .person = 0.368f, .person_cover = 0.946f};
+  EXPECT_EQ(UncertainReason(0.99, 0.95, &person, "person", "", "chair"),
+            "out of scope: a person covers the object (the detector sees one at 0.37 over 95% of "
+            "the object's box; chair 0.09, dining table 0.07)");
   const FurnitureScores chair{.chair = 0.41f, .dining_table = 0.15f};
   EXPECT_EQ(UncertainReason(0.99, 0.95, &chair, "", "chair", "storage"),
             "the detector sees a chair (chair 0.41, dining table 0.15) where the method says "

@@ -101,10 +101,21 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
   }
   r.ms.find_object = clock.Lap();
   if (o.detector) {
-    auto scores = o.detector->ClassScores(object->photo());
-    if (!scores.ok()) return fail(scores.status());
-    r.detector = FurnitureScores{(*scores)[nn::kCocoChair], (*scores)[nn::kCocoCouch],
-                                 (*scores)[nn::kCocoBed], (*scores)[nn::kCocoDiningTable]};
+    auto reading = o.detector->Read(object->photo());
+    if (!reading.ok()) return fail(reading.status());
+    const auto& scores = reading->class_scores;
+    r.detector =
+        FurnitureScores{scores[nn::kCocoChair], scores[nn::kCocoCouch], scores[nn::kCocoBed],
+                        scores[nn::kCocoDiningTable], scores[nn::kCocoPerson]};
+    for (const nn::Detection& d : reading->detections) {
+      if (d.coco_class != nn::kCocoPerson) continue;  // best first: the strongest person
+      const image::Foreground& f = object->foreground();
+      const double w = std::max(0.0, std::min<double>(d.x1, f.x1) - std::max<double>(d.x0, f.x0));
+      const double h = std::max(0.0, std::min<double>(d.y1, f.y1) - std::max<double>(d.y0, f.y0));
+      const double area = std::max(1.0, double(f.x1 - f.x0) * double(f.y1 - f.y0));
+      r.detector->person_cover = static_cast<float>(w * h / area);
+      break;
+    }
     r.out_of_scope = OutOfScope(*r.detector, o.out_of_scope_score);
     r.ms.detect = clock.Lap();
   }
@@ -223,10 +234,10 @@ nlohmann::ordered_json ResultJson(const PredictOutcome& r) {
     if (r.mask_padded) j["mask_padded"] = true;
     if (r.detector) {
       const FurnitureScores& d = *r.detector;
-      j["detector"] = {{"chair", Round(d.chair, 1e3)},
-                       {"couch", Round(d.couch, 1e3)},
-                       {"bed", Round(d.bed, 1e3)},
-                       {"dining_table", Round(d.dining_table, 1e3)}};
+      j["detector"] = {
+          {"chair", Round(d.chair, 1e3)},   {"couch", Round(d.couch, 1e3)},
+          {"bed", Round(d.bed, 1e3)},       {"dining_table", Round(d.dining_table, 1e3)},
+          {"person", Round(d.person, 1e3)}, {"person_cover", Round(d.person_cover, 1e3)}};
     }
     if (!r.out_of_scope.empty()) j["out_of_scope"] = r.out_of_scope;
     if (!r.detector_disagrees.empty()) j["detector_disagrees"] = r.detector_disagrees;
@@ -288,6 +299,8 @@ std::string OutOfScope(const FurnitureScores& s, double min_score) {
   const float in_scope = std::max(s.chair, s.dining_table);
   if (s.couch >= s.bed && s.couch >= min_score && s.couch > in_scope) return "couch";
   if (s.bed > s.couch && s.bed >= min_score && s.bed > in_scope) return "bed";
+  if (s.person >= min_score && s.person > in_scope && s.person_cover >= kPersonCover)
+    return "person";
   return "";
 }
 
@@ -307,7 +320,12 @@ std::string UncertainReason(double confidence, double threshold, const Furniture
     IMG2CAD_CHECK(scores != nullptr) << "a detector flag comes with the detector's scores";
     const std::string all =
         "chair " + Fixed(scores->chair, 2) + ", dining table " + Fixed(scores->dining_table, 2);
-    if (!out_of_scope.empty()) {
+    if (out_of_scope == "person") {
+      why.push_back("out of scope: a person covers the object (the detector sees one at " +
+                    Fixed(scores->person, 2) + " over " +
+                    std::to_string(std::lround(100 * scores->person_cover)) +
+                    "% of the object's box; " + all + ")");
+    } else if (!out_of_scope.empty()) {
       const float seen = out_of_scope == "couch" ? scores->couch : scores->bed;
       why.push_back("out of scope: the detector sees a " + out_of_scope + " (" + Fixed(seen, 2) +
                     "; " + all + ")");

@@ -40,8 +40,9 @@ struct PredictOptions {
   std::function<void(int, int)> progress;
   // The pretrained COCO detector (nn/object_detector.h), or null. When set, every photo also goes
   // through it, and its status is uncertain whatever the method's confidence when
-  //  - it sees a couch or a bed (peak score at least `out_of_scope_score`) more strongly than a
-  //    chair or a dining table: out of scope, and "out_of_scope" names what was seen;
+  //  - it sees a couch, a bed or a person covering the object (peak score at least
+  //    `out_of_scope_score`) more strongly than a chair or a dining table: out of scope, and
+  //    "out_of_scope" names what was seen (OutOfScope);
   //  - or it sees a chair or a dining table (the stronger of the two, at least that score) and
   //    the method answers another category: two models disagree, and "detector_disagrees" names
   //    the detector's category (DetectorCategory).
@@ -54,13 +55,25 @@ struct PredictOptions {
   const segment::Segmenter* probe_isnet = nullptr;
 };
 
-// The detector's peak scores for the COCO classes that decide furniture questions.
+// The detector's peak scores for the COCO classes that decide furniture questions, and how much
+// of the object's box the most likely person covers.
 struct FurnitureScores {
   float chair = 0, couch = 0, bed = 0, dining_table = 0;
+  float person = 0;
+  // The share (0..1) of the object's box (the mask's) inside the box of the strongest person
+  // the detector reports; 0 when it reports none.
+  float person_cover = 0;
 };
 
-// "couch" or "bed" when `s` says the photo shows one of them (at least `min_score`, and above
-// both the chair and the dining table), else "".
+// A person whose box holds at least this share of the object's box covers the object.
+inline constexpr double kPersonCover = 0.5;
+
+// What `s` says the photo shows instead of a chair, table or storage piece, else "". Each needs a
+// score of at least `min_score` above both the chair's and the dining table's:
+//  - "couch" or "bed" (the stronger of the two);
+//  - "person": a person covering at least kPersonCover of the object's box. The segmenter then
+//    takes the person in with whatever they sit on, and the networks, which never saw people,
+//    read the two as one piece of furniture (a woman on a sofa read as an armchair).
 std::string OutOfScope(const FurnitureScores& s, double min_score);
 
 // The category that `s` names: "chair" or "table" (COCO's dining table) for the stronger of the
@@ -85,7 +98,8 @@ struct StageTimes {
 // What became of one input.
 //   ok         a model, and the method is at least as confident as the threshold
 //   uncertain  a model (all files written), but the method's confidence is below the threshold,
-//              or the detector saw a couch or a bed (out of scope)
+//              or the detector saw a couch, a bed or a person covering the object (out of
+//              scope), or it saw a chair or a dining table where the method says otherwise
 //   no_object  the segmenter (border or isnet) found no foreground, and either the photo is
 //              featureless (image::DetailLevel below kFeaturelessDetail) or the method, shown
 //              the whole photo, is below the threshold. No files are written.
@@ -132,9 +146,9 @@ struct PredictOutcome {
 //    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
 //    (false: no foreground, the whole photo was used), "mask_padded" (true only when ISNet's mask
 //    came from the padded retry), "detector" ({"chair", "couch", "bed",
-//    "dining_table"} peak scores, with options.detector), "out_of_scope" ("couch" or "bed", when
-//    flagged), "detector_disagrees" ("chair" or "table", when the method answered otherwise),
-//    "details", "files", "timing_ms"}]}
+//    "dining_table", "person"} peak scores and "person_cover", with options.detector),
+//    "out_of_scope" ("couch", "bed" or "person", when flagged), "detector_disagrees" ("chair" or
+//    "table", when the method answered otherwise), "details", "files", "timing_ms"}]}
 // with the method's own facts under "details" (no_object results keep category, confidence and
 // details: what the method would have said). A failing input (unreadable image, a method error)
 // is recorded with its error and the rest go on. The preview is drawn from the estimated camera,
