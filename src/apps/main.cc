@@ -280,6 +280,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 5));
   predict_cmd
+      ->add_option("--structure-choice", predict_args.method_config.structure_choice,
+                   "learned: which of stage 1's beam hypotheses is kept: best (the most likely) "
+                   "or consensus (each completed by stage 2, and the one closest to the others "
+                   "on average, weighted by their probabilities)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"best", "consensus"}));
+  predict_cmd
       ->add_option("--stage2-crops", predict_args.method_config.stage2_crops,
                    "stage 2 reads this many framings of the object (1-4: the crop, then tighter, "
                    "looser and shifted) and averages their numbers")

@@ -28,6 +28,7 @@
 #include "image/preprocess.h"
 #include "nn/assembler_model.h"
 #include "nn/structure_model.h"
+#include "pipeline/consensus.h"
 #include "pipeline/methods_internal.h"
 #include "pipeline/repair.h"
 #include "pipeline/retrieval_method.h"
@@ -99,6 +100,7 @@ class LearnedMethod final : public Method {
         separate_fronts_(config.separate_fronts),
         stage1_crops_(config.stage1_crops),
         stage2_crops_(config.stage2_crops),
+        consensus_(config.structure_choice == "consensus"),
         oracle_(oracle) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
     for (size_t i = 0; i < index_.size(); ++i) {
@@ -216,6 +218,7 @@ class LearnedMethod final : public Method {
                               {"log_prob", std::round(hyps[i].log_prob * 1e4) / 1e4}});
     }
     e.details["stage1"]["alternatives"] = alternatives;
+    if (consensus_ && hyps.size() > 1) return ByConsensus(in, hyps, e);
     return FromStructure(in, best.structure, std::move(e));
   }
 
@@ -233,6 +236,44 @@ class LearnedMethod final : public Method {
     e.confidence = 1;  // the structure is known, not guessed
     e.details["structure_given"] = in.sample->program_path;
     return FromStructure(in, program::StructureOf(truth), std::move(e));
+  }
+
+  // Every hypothesis of the best one's category completed by stage 2, and the consensus among
+  // them (pipeline/consensus.h); details.stage1.consensus records the choice.
+  core::Result<Estimate> ByConsensus(const MethodInput& in,
+                                     const std::vector<nn::StructureHypothesis>& hyps,
+                                     const Estimate& e) const {
+    std::vector<Estimate> done;
+    std::vector<program::Program> programs;
+    std::vector<double> scores;
+    std::vector<int> rank;  // each candidate's place in the beam
+    for (size_t i = 0; i < hyps.size(); ++i) {
+      if (hyps[i].structure.category != hyps.front().structure.category) continue;
+      auto est = FromStructure(in, hyps[i].structure, e);
+      if (!est.ok()) {
+        if (i == 0) return est.status();  // as without the consensus
+        continue;
+      }
+      if (i > 0 && est->details.value("stage2", "") != "assembler") continue;  // a placeholder
+      programs.push_back(est->program);
+      scores.push_back(hyps[i].log_prob);
+      rank.push_back(static_cast<int>(i));
+      done.push_back(std::move(est).value());
+    }
+    auto choice = ChooseByConsensus(programs, scores);
+    if (!choice.ok()) return std::move(done.front());
+    Estimate chosen = std::move(done[choice->index]);
+    auto round4 = [](const std::vector<double>& v) {
+      nlohmann::ordered_json j = nlohmann::ordered_json::array();
+      for (double x : v) j.push_back(std::round(x * 1e4) / 1e4);
+      return j;
+    };
+    chosen.details["stage1"]["structure"] = program::StructureToText(*chosen.structure);
+    chosen.details["stage1"]["consensus"] = {{"chosen", rank[choice->index]},
+                                             {"beam_ranks", rank},
+                                             {"weights", round4(choice->weight)},
+                                             {"risks", round4(choice->risk)}};
+    return chosen;
   }
 
   // Stage 2 (or its placeholder) for `structure`.
@@ -348,6 +389,7 @@ class LearnedMethod final : public Method {
   bool separate_fronts_;
   int stage1_crops_;
   int stage2_crops_;
+  bool consensus_;
   bool oracle_;
 };
 
@@ -355,6 +397,11 @@ core::Result<std::unique_ptr<Method>> MakeLearned(const MethodConfig& config, bo
   if (config.stage2_crops < 1 || config.stage2_crops > 4) {
     return core::Status(core::StatusCode::kInvalidArgument, "stage 2 reads 1 to 4 crops",
                         "--stage2-crops");
+  }
+  if (config.structure_choice != "best" && config.structure_choice != "consensus") {
+    return core::Status(core::StatusCode::kInvalidArgument,
+                        "'" + config.structure_choice + "' is neither best nor consensus",
+                        "--structure-choice");
   }
   if (config.sampling_steps < 1) {
     return core::Status(core::StatusCode::kInvalidArgument, "must be at least 1",

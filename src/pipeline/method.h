@@ -103,6 +103,10 @@ struct MethodConfig {
   // the mirrored one, the crop framed tighter, looser and shifted; every (model, crop) pair votes
   // at each decoding step.
   int stage1_crops = 1;
+  // learned: which of stage 1's beam hypotheses is kept: "best" (the decoder's most likely) or
+  // "consensus" (each hypothesis of that category completed by stage 2, and the one closest to
+  // the others on average, weighted by their probabilities; pipeline/consensus.h).
+  std::string structure_choice = "best";
 };
 
 struct MethodInfo {

@@ -9,6 +9,7 @@
 #include "pipeline/predict.h"
 #include "pipeline/retrieval_method.h"
 #include "program/json_io.h"
+#include "program/structure.h"
 
 namespace img2cad::pipeline {
 namespace {
@@ -240,6 +241,38 @@ TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
   ASSERT_TRUE(agreed.ok());
   EXPECT_EQ(agreed->category, "chair");
   EXPECT_NEAR(agreed->confidence, alone->confidence, 1e-6);
+}
+
+// The consensus among the beam's hypotheses: it records its choice, keeps the category and
+// writes the chosen structure; an unknown choice is refused.
+TEST(LearnedMethodTest, ChoosesAmongTheBeamByConsensus) {
+  MethodConfig config;
+  config.structure_choice = "consensus";
+  auto method = CreateMethod("learned", config);
+  if (!method.ok()) GTEST_SKIP() << method.status().ToString();
+  auto photo = image::ReadImage(kExamples + "photos/chair.png");
+  ASSERT_TRUE(photo.ok());
+  auto object = FindObject(std::move(photo).value());
+  ASSERT_TRUE(object.ok());
+  MethodInput in;
+  in.name = "chair";
+  in.object = &*object;
+  auto e = (*method)->Run(in);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->category, "chair");
+  ASSERT_TRUE(e->details["stage1"].contains("consensus"));
+  const auto& c = e->details["stage1"]["consensus"];
+  const int chosen = c["chosen"].get<int>();
+  EXPECT_GE(chosen, 0);
+  EXPECT_LT(chosen, 3);
+  EXPECT_EQ(c["risks"].size(), c["beam_ranks"].size());
+  ASSERT_TRUE(e->structure.has_value());
+  EXPECT_EQ(e->details["stage1"]["structure"].get<std::string>(),
+            program::StructureToText(*e->structure));
+  EXPECT_EQ(program::StructureKey(program::StructureOf(e->program)),
+            program::StructureKey(*e->structure));
+  config.structure_choice = "vote";
+  EXPECT_EQ(CreateMethod("learned", config).status().code(), core::StatusCode::kInvalidArgument);
 }
 
 TEST(OutOfScopeTest, ACouchOrBedMustBeSeenAndBeatTheChairAndTable) {
