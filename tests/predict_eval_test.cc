@@ -254,6 +254,22 @@ TEST_F(PredictEvalTest, TrainMaskRefinerResumesAndPredictUsesIt) {
   EXPECT_GT(card["validation"]["refined"]["box_iou_mean"].get<double>(), 0);
   EXPECT_NE(card["command"].get<std::string>().find("train mask-refiner"), std::string::npos);
   EXPECT_EQ(RunCli(args + "3 --size 36", &err), 2);  // not a multiple of 8
+  // Every training render cut tight: ISNet reads each cut (cached under its window's name), the
+  // val renders stay whole, and the card says so.
+  const std::string tight = "train mask-refiner -q --train " + (dir_ / "train").string() +
+                            " --val " + (dir_ / "val").string() + " --work " + work + "_tight" +
+                            " --out " + out + "_tight --per-category 4 --val-per-category 2 " +
+                            "--batch 4 --size 32 --width 8 --threads 1 --models " +
+                            models.string() + " --steps 1 --tight 1";
+  ASSERT_EQ(RunCli(tight, &err), 0) << err;
+  size_t cut = 0, whole = 0;
+  for (const auto& f : fs::directory_iterator(work + "_tight/isnet"))
+    (f.path().stem().string().find("_w") != std::string::npos ? cut : whole) += 1;
+  EXPECT_EQ(cut, 12u);
+  EXPECT_EQ(whole, 6u);
+  const auto tight_card = nlohmann::json::parse(ReadFile(out + "_tight/model.json").value());
+  EXPECT_EQ(tight_card["data"]["tight"], 1.0);
+  EXPECT_EQ(RunCli(tight + ".5", &err), 2);  // --tight 1.5 is out of range
   EXPECT_EQ(RunCli("train mask-refiner -q --train /nonexistent --val x --models " +
                        models.string() + " --work " + work + "2 --out " + out + "2",
                    &err),

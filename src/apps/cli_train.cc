@@ -207,6 +207,12 @@ TrainCommands::TrainCommands(CLI::App& app, const std::function<void(CLI::App*)>
       ->capture_default_str()
       ->check(CLI::Range(4, 128));
   train_refiner_cmd
+      ->add_option("--tight", train_refiner.tight,
+                   "share (0-1) of training renders cut so that the picture ends inside the "
+                   "object on one to three sides, as photos cut tight around a piece")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  train_refiner_cmd
       ->add_option("--eval-every", train_refiner.eval_every, "steps between validations")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

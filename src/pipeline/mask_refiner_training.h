@@ -22,6 +22,10 @@ struct TrainMaskRefinerOptions : nn::TrainSchedule {
   std::string isnet_path;      // models/segmenter/isnet.onnx
   int per_category = 1500;     // training renders drawn per category
   int val_per_category = 100;  // validation renders drawn per category
+  // Share (0-1) of the training renders cut tight: the picture ends inside the object on one to
+  // three sides (2-12% of its size in), as photos cut tight around a piece often are; ISNet
+  // reads the cut picture and the truth is the mask's cut.
+  double tight = 0;
   nn::MaskRefinerConfig config;
   std::string command;  // recorded in the card
   // Called after each render's ISNet map (computed or read from the work folder) with (done,
