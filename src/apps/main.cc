@@ -283,7 +283,8 @@ int main(int argc, char** argv) {
       ->add_option("--structure-choice", predict_args.method_config.structure_choice,
                    "learned: which of stage 1's beam hypotheses is kept: best (the most likely) "
                    "or consensus (each completed by stage 2, and the one closest to the others "
-                   "on average, weighted by their probabilities)")
+                   "on average, weighted by their probabilities; about 2.7 times stage 1 and 2's "
+                   "time)")
       ->capture_default_str()
       ->check(CLI::IsMember({"best", "consensus"}));
   predict_cmd

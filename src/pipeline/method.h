@@ -104,8 +104,9 @@ struct MethodConfig {
   // at each decoding step.
   int stage1_crops = 1;
   // learned: which of stage 1's beam hypotheses is kept: "best" (the decoder's most likely) or
-  // "consensus" (each hypothesis of that category completed by stage 2, and the one closest to
-  // the others on average, weighted by their probabilities; pipeline/consensus.h).
+  // "consensus" (each hypothesis of the decoded category completed by stage 2, and the one
+  // closest to the others on average, weighted by their probabilities; pipeline/consensus.h).
+  // Neither changes the category or the confidence.
   std::string structure_choice = "best";
 };
 
