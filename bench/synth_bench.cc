@@ -6,8 +6,12 @@
 
 #include "cad/model.h"
 #include "core/parallel.h"
+#include "image/preprocess.h"
+#include "pipeline/silhouette_fit.h"
 #include "pipeline/synth_dataset.h"
+#include "render/camera.h"
 #include "render/renderer.h"
+#include "render/silhouette.h"
 #include "synth/generator.h"
 
 namespace {
@@ -67,6 +71,38 @@ void BM_RenderOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * per_iteration);
 }
 BENCHMARK(BM_RenderOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The silhouette fit (predict --silhouette-fit view, the default options) on one object: generated
+// pieces, each fitted to the mask of itself stretched (1.15, 0.9, 1) and seen from another view
+// than the one the fit starts from; one thread. Arg: the category (0 chair, 1 table, 2 storage).
+void BM_SilhouetteFit(benchmark::State& state) {
+  static const char* kCategories[] = {"chair", "table", "storage"};
+  std::vector<geom::Mesh> meshes;
+  std::vector<image::Image> masks;
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    auto s = synth::Generate(kCategories[state.range(0)], seed).value();
+    meshes.push_back(cad::Tessellate(cad::BuildModel(s.program).value()).value());
+    auto sil = render::SilhouetteRenderer::Create(meshes.back()).value();
+    const render::Vec3d stretch{1.15, 0.9, 1};
+    const render::Camera cam =
+        render::FrameObject(sil->ScaledBounds(stretch), 40, 20, 40, 0.8, 128, 128);
+    image::Image photo = sil->Render(cam, stretch);
+    masks.push_back(
+        image::CropToObject(photo, image::ForegroundFromMask(photo, 128, 128), 64).mask);
+  }
+  const pipeline::SilhouetteFitOptions o;
+  size_t i = 0;
+  int renders = 0;
+  for (auto _ : state) {
+    auto fit = pipeline::FitSilhouette(meshes[i % 8], masks[i % 8], 25, 15, o);
+    if (!fit.ok()) state.SkipWithError("fit failed");
+    renders += fit->evaluations;
+    ++i;
+  }
+  state.counters["renders"] = benchmark::Counter(renders / static_cast<double>(i));
+  state.SetLabel(kCategories[state.range(0)]);
+}
+BENCHMARK(BM_SilhouetteFit)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -288,6 +288,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"best", "consensus"}));
   predict_cmd
+      ->add_option("--silhouette-fit", predict_args.method_config.silhouette_fit,
+                   "learned: stretch the model along x, y and z until its silhouette matches the "
+                   "object's mask: view (the estimated view is searched too), stretch (the view "
+                   "stays stage 2's) or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"off", "stretch", "view"}));
+  predict_cmd
       ->add_option("--stage2-crops", predict_args.method_config.stage2_crops,
                    "stage 2 reads this many framings of the object (1-4: the crop, then tighter, "
                    "looser and shifted) and averages their numbers")

@@ -20,6 +20,17 @@ void Mesh::Append(const Mesh& other) {
   part_ids.insert(part_ids.end(), other.part_ids.begin(), other.part_ids.end());
 }
 
+Mesh BoxMesh(const Vec3f& min, const Vec3f& max, int32_t part) {
+  Mesh m;
+  for (int i = 0; i < 8; ++i)
+    m.vertices.push_back(
+        {(i & 1) ? max[0] : min[0], (i & 2) ? max[1] : min[1], (i & 4) ? max[2] : min[2]});
+  m.triangles = {{0, 2, 1}, {1, 2, 3}, {4, 5, 6}, {5, 7, 6}, {0, 1, 4}, {1, 5, 4},
+                 {2, 6, 3}, {3, 6, 7}, {0, 4, 2}, {2, 4, 6}, {1, 3, 5}, {3, 7, 5}};
+  m.part_ids.assign(m.triangles.size(), part);
+  return m;
+}
+
 Box3 Bounds(const Mesh& mesh) {
   Box3 b;
   if (mesh.vertices.empty()) return b;

@@ -29,6 +29,9 @@ struct Box3 {
   Vec3f max{0, 0, 0};
 };
 
+// The axis-aligned box [min, max] as 8 vertices and 12 outward triangles, all of part `part`.
+Mesh BoxMesh(const Vec3f& min, const Vec3f& max, int32_t part = 0);
+
 // Bounds of all vertices; a zero box for an empty mesh.
 Box3 Bounds(const Mesh& mesh);
 

@@ -6,15 +6,7 @@ namespace img2cad::geom {
 namespace {
 
 // Unit cube [0,1]^3 scaled by s, outward-oriented.
-Mesh Cube(float s, int part) {
-  Mesh m;
-  for (int i = 0; i < 8; ++i)
-    m.vertices.push_back({s * (i & 1), s * ((i >> 1) & 1), s * ((i >> 2) & 1)});
-  m.triangles = {{0, 2, 1}, {1, 2, 3}, {4, 5, 6}, {5, 7, 6}, {0, 1, 4}, {1, 5, 4},
-                 {2, 6, 3}, {3, 6, 7}, {0, 4, 2}, {2, 4, 6}, {1, 3, 5}, {3, 7, 5}};
-  m.part_ids.assign(m.triangles.size(), part);
-  return m;
-}
+Mesh Cube(float s, int part) { return BoxMesh({0, 0, 0}, {s, s, s}, part); }
 
 TEST(MeshTest, VolumeAreaBounds) {
   Mesh m = Cube(2, 0);

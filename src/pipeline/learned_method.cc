@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 
+#include "cad/model.h"
 #include "core/file_io.h"
 #include "core/model_locator.h"
 #include "image/image.h"
@@ -32,6 +33,7 @@
 #include "pipeline/methods_internal.h"
 #include "pipeline/repair.h"
 #include "pipeline/retrieval_method.h"
+#include "pipeline/silhouette_fit.h"
 #include "program/json_io.h"
 #include "program/layout.h"
 #include "program/paper_text.h"
@@ -101,6 +103,7 @@ class LearnedMethod final : public Method {
         stage1_crops_(config.stage1_crops),
         stage2_crops_(config.stage2_crops),
         consensus_(config.structure_choice == "consensus"),
+        silhouette_fit_(config.silhouette_fit),
         oracle_(oracle) {
     // Structure keys of the retrieval samples, to find one with the predicted structure.
     for (size_t i = 0; i < index_.size(); ++i) {
@@ -358,6 +361,8 @@ class LearnedMethod final : public Method {
         program = program::SeparateFronts(std::move(program).value(), &fronts);
     }
     if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
+    if (program.ok() && silhouette_fit_ != "off" && e->camera)
+      program = FitToMask(object, std::move(program).value(), &repairs, e);
     e->details["assembler"] = {{"model", assembler_->dir},
                                {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
                                {"sampling_steps", sampling_steps_},
@@ -367,6 +372,54 @@ class LearnedMethod final : public Method {
                                {"fronts_separated", fronts},
                                {"repairs", repairs}};
     return program;
+  }
+
+  // Stretches the program until its silhouette matches the object's mask
+  // (pipeline/silhouette_fit.h); details.silhouette_fit records it. A fit that fails, or a
+  // stretched program that does not build, leaves the program as it was.
+  core::Result<program::Program> FitToMask(const ObjectImage& object, program::Program program,
+                                           std::vector<std::string>* repairs, Estimate* e) const {
+    // An object cut off by the photo's edge has an outline that ends where the photo does; a
+    // model stretched to it would be squeezed, so it is left as stage 2 read it.
+    const image::Foreground& fg = object.foreground();
+    if (!fg.found) {
+      e->details["silhouette_fit"] = {{"skipped", "no mask of the object"}};
+      return program;
+    }
+    if (fg.x0 <= 0 || fg.y0 <= 0 || fg.x1 >= object.photo().width ||
+        fg.y1 >= object.photo().height) {
+      e->details["silhouette_fit"] = {{"skipped", "the object touches the photo's edge"}};
+      return program;
+    }
+    auto model = cad::BuildModel(program);
+    if (!model.ok()) return program;
+    auto mesh = cad::Tessellate(*model);
+    if (!mesh.ok() || mesh->triangles.empty()) return program;
+    SilhouetteFitOptions o;
+    o.fit_view = silhouette_fit_ == "view";
+    auto fit = FitSilhouette(*mesh, object.Crop(o.size).mask, e->camera->azimuth_deg,
+                             e->camera->elevation_deg, o);
+    if (!fit.ok()) {
+      e->details["silhouette_fit"] = {{"error", fit.status().ToString()}};
+      return program;
+    }
+    const program::Vec3 s{fit->stretch[0], fit->stretch[1], fit->stretch[2]};
+    std::vector<std::string> stretched_repairs;
+    auto stretched = RepairProgram(program::ScaleProgram(program, s), &stretched_repairs);
+    e->details["silhouette_fit"] = {{"stretch", fit->stretch},
+                                    {"iou_before", fit->iou_before},
+                                    {"iou_after", fit->iou_after},
+                                    {"evaluations", fit->evaluations}};
+    if (!stretched.ok()) {
+      e->details["silhouette_fit"]["kept_unstretched"] = stretched.status().ToString();
+      return program;
+    }
+    repairs->insert(repairs->end(), stretched_repairs.begin(), stretched_repairs.end());
+    if (o.fit_view) {
+      e->camera = ViewEstimate{fit->azimuth_deg, fit->elevation_deg};
+      e->details["silhouette_fit"]["view"] = {fit->azimuth_deg, fit->elevation_deg};
+    }
+    return stretched;
   }
 
   core::Result<Estimate> FromEntry(const retrieval::Entry& entry, const char* how,
@@ -390,6 +443,7 @@ class LearnedMethod final : public Method {
   int stage1_crops_;
   int stage2_crops_;
   bool consensus_;
+  std::string silhouette_fit_;
   bool oracle_;
 };
 
@@ -402,6 +456,12 @@ core::Result<std::unique_ptr<Method>> MakeLearned(const MethodConfig& config, bo
     return core::Status(core::StatusCode::kInvalidArgument,
                         "'" + config.structure_choice + "' is neither best nor consensus",
                         "--structure-choice");
+  }
+  if (config.silhouette_fit != "off" && config.silhouette_fit != "stretch" &&
+      config.silhouette_fit != "view") {
+    return core::Status(core::StatusCode::kInvalidArgument,
+                        "'" + config.silhouette_fit + "' is none of off, stretch and view",
+                        "--silhouette-fit");
   }
   if (config.sampling_steps < 1) {
     return core::Status(core::StatusCode::kInvalidArgument, "must be at least 1",

@@ -108,6 +108,10 @@ struct MethodConfig {
   // closest to the others on average, weighted by their probabilities; pipeline/consensus.h).
   // Neither changes the category or the confidence.
   std::string structure_choice = "best";
+  // learned: whether the finished program is stretched along x, y and z until its silhouette
+  // matches the object's mask (pipeline/silhouette_fit.h): "view" (the estimated view is
+  // searched as well; the default), "stretch" (the view stays stage 2's), or "off".
+  std::string silhouette_fit = "view";
 };
 
 struct MethodInfo {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "core/file_io.h"
 #include "core/temp_dir.h"
 #include "image/image.h"
@@ -9,6 +12,7 @@
 #include "pipeline/predict.h"
 #include "pipeline/retrieval_method.h"
 #include "program/json_io.h"
+#include "program/sketch_geometry.h"
 #include "program/structure.h"
 
 namespace img2cad::pipeline {
@@ -197,18 +201,28 @@ TEST(RetrievalMethodTest, ReturnsTheNearestProgramWithVotes) {
 namespace img2cad::pipeline {
 namespace {
 
+// The bundled chair photo, found as `predict` finds it, for the learned method's tests.
+class LearnedMethodTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto photo = image::ReadImage(kExamples + "photos/chair.png");
+    ASSERT_TRUE(photo.ok());
+    auto object = FindObject(std::move(photo).value());
+    ASSERT_TRUE(object.ok());
+    object_.emplace(std::move(object).value());
+    in_.name = "chair";
+    in_.object = &*object_;
+  }
+  std::optional<ObjectImage> object_;
+  MethodInput in_;
+};
+
 // The shipped stage 1 on the bundled photo, with and without a second opinion on the category.
-TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
+TEST_F(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
   auto method = CreateMethod("learned", {});
   if (!method.ok()) GTEST_SKIP() << method.status().ToString();
   EXPECT_TRUE((*method)->uses_category_prior());
-  auto photo = image::ReadImage(kExamples + "photos/chair.png");
-  ASSERT_TRUE(photo.ok());
-  auto object = FindObject(std::move(photo).value());
-  ASSERT_TRUE(object.ok());
-  MethodInput in;
-  in.name = "chair";
-  in.object = &*object;
+  MethodInput& in = in_;
   auto alone = (*method)->Run(in);
   ASSERT_TRUE(alone.ok()) << alone.status().ToString();
   EXPECT_FALSE(alone->details.contains("category_probe"));
@@ -245,19 +259,12 @@ TEST(LearnedMethodTest, MultipliesACategoryPriorIntoStageOne) {
 
 // The consensus among the beam's hypotheses: it records its choice, keeps the category and
 // writes the chosen structure; an unknown choice is refused.
-TEST(LearnedMethodTest, ChoosesAmongTheBeamByConsensus) {
+TEST_F(LearnedMethodTest, ChoosesAmongTheBeamByConsensus) {
   MethodConfig config;
   config.structure_choice = "consensus";
   auto method = CreateMethod("learned", config);
   if (!method.ok()) GTEST_SKIP() << method.status().ToString();
-  auto photo = image::ReadImage(kExamples + "photos/chair.png");
-  ASSERT_TRUE(photo.ok());
-  auto object = FindObject(std::move(photo).value());
-  ASSERT_TRUE(object.ok());
-  MethodInput in;
-  in.name = "chair";
-  in.object = &*object;
-  auto e = (*method)->Run(in);
+  auto e = (*method)->Run(in_);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->category, "chair");
   ASSERT_TRUE(e->details["stage1"].contains("consensus"));
@@ -272,6 +279,47 @@ TEST(LearnedMethodTest, ChoosesAmongTheBeamByConsensus) {
   EXPECT_EQ(program::StructureKey(program::StructureOf(e->program)),
             program::StructureKey(*e->structure));
   config.structure_choice = "vote";
+  EXPECT_EQ(CreateMethod("learned", config).status().code(), core::StatusCode::kInvalidArgument);
+}
+
+// The silhouette fit: it records the stretch and the view, the program is the plain one
+// stretched (same structure, bounds scaled per axis), and an unknown mode is refused.
+TEST_F(LearnedMethodTest, StretchesTheModelToTheMask) {
+  MethodConfig config;
+  EXPECT_EQ(config.silhouette_fit, "view");  // the default
+  config.silhouette_fit = "off";
+  auto plain_method = CreateMethod("learned", config);
+  if (!plain_method.ok()) GTEST_SKIP() << plain_method.status().ToString();
+  config.silhouette_fit = "view";
+  auto method = CreateMethod("learned", config);
+  ASSERT_TRUE(method.ok());
+  auto plain = (*plain_method)->Run(in_);
+  auto e = (*method)->Run(in_);
+  ASSERT_TRUE(plain.ok() && e.ok()) << e.status().ToString();
+  EXPECT_FALSE(plain->details.contains("silhouette_fit"));
+  ASSERT_TRUE(e->details.contains("silhouette_fit")) << e->details.dump();
+  const auto& fit = e->details["silhouette_fit"];
+  const auto stretch = fit["stretch"].get<std::vector<double>>();
+  ASSERT_EQ(stretch.size(), 3u);
+  EXPECT_NEAR(stretch[0] * stretch[1] * stretch[2], 1, 1e-9);
+  EXPECT_GE(fit["iou_after"].get<double>(), fit["iou_before"].get<double>());
+  ASSERT_TRUE(e->camera.has_value());
+  EXPECT_NEAR(e->camera->azimuth_deg, fit["view"][0].get<double>(), 1e-9);
+  EXPECT_EQ(program::StructureKey(program::StructureOf(e->program)),
+            program::StructureKey(program::StructureOf(plain->program)));
+  auto extent = [](const program::Program& p, int k) {
+    double lo = 1e300, hi = -1e300;
+    for (const auto& part : p.parts) {
+      const program::Bounds3 b = program::ApproxPartBounds(part);
+      lo = std::min(lo, b.min[k]), hi = std::max(hi, b.max[k]);
+    }
+    return hi - lo;
+  };
+  for (int k = 0; k < 3; ++k) {
+    const double before = extent(plain->program, k);
+    EXPECT_NEAR(extent(e->program, k), stretch[k] * before, 0.02 * before) << k;
+  }
+  config.silhouette_fit = "yes";
   EXPECT_EQ(CreateMethod("learned", config).status().code(), core::StatusCode::kInvalidArgument);
 }
 

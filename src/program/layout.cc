@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <variant>
 
 #include "program/sketch_geometry.h"
 #include "program/vocabulary.h"
@@ -27,20 +29,27 @@ double Overlap(const Bounds3& a, const Bounds3& b, int k) {
   return std::min(a.max[k], b.max[k]) - std::max(a.min[k], b.min[k]);
 }
 
-// The map of x and z that takes box `from` onto box `to` (y unchanged).
+// The map that takes box `from` onto box `to` along the axes in `axes` (the others unchanged).
 struct AxisMap {
   double scale[3] = {1, 1, 1}, from[3] = {0, 0, 0}, to[3] = {0, 0, 0};
-  AxisMap(const Bounds3& a, const Bounds3& b) {
-    for (int k : {0, 2}) {
+  AxisMap() = default;
+  AxisMap(const Bounds3& a, const Bounds3& b, std::initializer_list<int> axes) {
+    for (int k : axes) {
       const double w = a.max[k] - a.min[k];
       scale[k] = w > 1e-9 ? (b.max[k] - b.min[k]) / w : 1;
       from[k] = a.min[k], to[k] = b.min[k];
     }
   }
   Vec3 operator()(const Vec3& p) const {
-    Vec3 q = p;
-    for (int k : {0, 2}) q[k] = to[k] + scale[k] * (p[k] - from[k]);
+    Vec3 q;
+    for (int k = 0; k < 3; ++k) q[k] = to[k] + scale[k] * (p[k] - from[k]);
     return q;
+  }
+  // How much the map lengthens the unit vector `d`.
+  double Stretch(const Vec3& d) const {
+    double s = 0;
+    for (int k = 0; k < 3; ++k) s += std::pow(scale[k] * d[k], 2);
+    return std::sqrt(s);
   }
 };
 
@@ -48,8 +57,9 @@ Vec3 Minus(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2
 double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
 
 // Maps one feature: its sketch points through the plane's frame, its origin, and its extrusion
-// lengths by how much the map stretches the plane's normal. The plane's directions stay.
-void MapFeature(const AxisMap& m, Feature* f) {
+// lengths by how much the map stretches the plane's normal. The plane's directions stay. With
+// `radii`, circles take the mean stretch of the plane's two directions (else they keep theirs).
+void MapFeature(const AxisMap& m, Feature* f, bool radii = false) {
   auto frame = MakeFrame(f->sketch.plane);
   if (!frame.ok()) return;  // a validated program has none such
   const Vec3 origin = m(frame->origin);
@@ -58,9 +68,13 @@ void MapFeature(const AxisMap& m, Feature* f) {
     p = {Dot(w, frame->u), Dot(w, frame->v)};
   });
   f->sketch.plane.origin = origin;
-  const Vec3& n = frame->n;
-  const double stretch =
-      std::sqrt(std::pow(m.scale[0] * n[0], 2) + n[1] * n[1] + std::pow(m.scale[2] * n[2], 2));
+  if (radii) {
+    const double r = std::sqrt(m.Stretch(frame->u) * m.Stretch(frame->v));
+    for (auto& loop : f->sketch.loops)
+      for (auto& c : loop)
+        if (auto* circle = std::get_if<Circle>(&c)) circle->radius *= r;
+  }
+  const double stretch = m.Stretch(frame->n);
   f->extrude.distance *= stretch;
   f->extrude.distance2 *= stretch;
 }
@@ -117,7 +131,7 @@ Program SeparateFronts(Program program, std::vector<std::string>* notes) {
     bool same = true;
     for (int k : {0, 2}) same &= from.min[k] == to.min[k] && from.max[k] == to.max[k];
     if (same) continue;
-    const AxisMap map(from, to);
+    const AxisMap map(from, to, {0, 2});
     for (Feature& f : program.parts[fronts[j]].features) MapFeature(map, &f);
     for (size_t h = 0; h < handles.size(); ++h) {
       const Vec3& c = centres[h];
@@ -130,6 +144,14 @@ Program SeparateFronts(Program program, std::vector<std::string>* notes) {
       handle_moved[h] = true;
     }
   }
+  return program;
+}
+
+Program ScaleProgram(Program program, const Vec3& scale) {
+  AxisMap map;
+  for (int k = 0; k < 3; ++k) map.scale[k] = scale[k];
+  for (Part& part : program.parts)
+    for (Feature& f : part.features) MapFeature(map, &f, /*radii=*/true);
   return program;
 }
 

@@ -31,4 +31,12 @@ namespace img2cad::program {
 // ("drawer 0 and drawer 3 separated along x at 12.5 mm").
 Program SeparateFronts(Program program, std::vector<std::string>* notes = nullptr);
 
+// The program stretched by `scale[k]` (> 0) along axis k about the origin (the floor and the
+// mirror plane x = 0 stay where they are). Exact for parts whose sketch planes lie along the
+// axes (nearly all furniture): sketch points and plane origins follow the map, extrusion lengths
+// stretch as the plane's normal does, and arcs keep their sweeps. A circle cannot become an
+// ellipse, so its radius takes the geometric mean of its plane's two stretches; a tilted plane
+// keeps its directions. Requires a validated program.
+Program ScaleProgram(Program program, const Vec3& scale);
+
 }  // namespace img2cad::program

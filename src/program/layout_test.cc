@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <variant>
+
 #include "program/builders.h"
 #include "program/sketch_geometry.h"
 #include "program/validate.h"
@@ -26,10 +29,11 @@ Program Chest(const std::vector<std::array<double, 4>>& fronts, const std::strin
                                            Extent::kOneSided, z1 - z0 - 20, Operation::kJoin));
     }
     p.parts.push_back(front);
-    p.parts.push_back(Part{"handle",
-                           n++,
-                           {MakeFeature(FrontPlane(-218), {CircleLoop((x0 + x1) / 2, (z0 + z1) / 2, 12)},
-                                        Extent::kOneSided, 25)}});
+    p.parts.push_back(
+        Part{"handle",
+             n++,
+             {MakeFeature(FrontPlane(-218), {CircleLoop((x0 + x1) / 2, (z0 + z1) / 2, 12)},
+                          Extent::kOneSided, 25)}});
   }
   return p;
 }
@@ -86,8 +90,8 @@ TEST(SeparateFrontsTest, StackedDoorsSeparateAlongTheirHeight) {
 }
 
 TEST(SeparateFrontsTest, TilingFrontsAndFrontsAtDifferentDepthsAreLeftAlone) {
-  const Program tiled = Chest({{-380, 0, 20, 400}, {0, 380, 20, 400}, {-380, 380, 400, 880}},
-                              "drawer");
+  const Program tiled =
+      Chest({{-380, 0, 20, 400}, {0, 380, 20, 400}, {-380, 380, 400, 880}}, "drawer");
   std::vector<std::string> notes;
   EXPECT_EQ(SeparateFronts(tiled, &notes), tiled);
   EXPECT_TRUE(notes.empty());
@@ -96,6 +100,30 @@ TEST(SeparateFrontsTest, TilingFrontsAndFrontsAtDifferentDepthsAreLeftAlone) {
   table.category = "table";
   table.parts.push_back(BoxPart("drawer", 1, {-200, 300, 600}, {200, 318, 700}));
   EXPECT_EQ(SeparateFronts(table), table);
+}
+
+TEST(ScaleProgramTest, StretchesEveryAxisAboutTheOrigin) {
+  const Program p = Chest({{-380, 0, 20, 400}, {0, 380, 20, 400}}, "drawer");
+  const Program q = ScaleProgram(p, {1.25, 0.8, 1.1});
+  ASSERT_EQ(q.parts.size(), p.parts.size());
+  for (size_t i = 0; i < p.parts.size(); ++i) {
+    const Bounds3 a = ApproxPartBounds(p.parts[i]), b = ApproxPartBounds(q.parts[i]);
+    const double s[3] = {1.25, 0.8, 1.1};
+    for (int k = 0; k < 3; ++k) {
+      // A knob (a circle in x and z) keeps its round shape: only its centre follows the map.
+      if (p.parts[i].label == "handle" && k != 1) {
+        EXPECT_NEAR(b.Center()[k], s[k] * a.Center()[k], 1e-6) << i << " " << k;
+        continue;
+      }
+      EXPECT_NEAR(b.min[k], s[k] * a.min[k], 1e-6) << i << " " << k;
+      EXPECT_NEAR(b.max[k], s[k] * a.max[k], 1e-6) << i << " " << k;
+    }
+  }
+  // A knob's circle lies in the front plane (x and z): its radius takes sqrt(1.25 * 1.1).
+  const auto& knob = std::get<Circle>(q.parts[3].features[0].sketch.loops[0][0]);
+  EXPECT_NEAR(knob.radius, 12 * std::sqrt(1.25 * 1.1), 1e-9);
+  EXPECT_TRUE(ValidateProgram(q).empty());
+  EXPECT_EQ(ScaleProgram(p, {1, 1, 1}), p);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "render/mesh_scene_internal.h"
+
 namespace img2cad::render {
 
 namespace {
@@ -67,13 +69,9 @@ geom::Vec3f ClosestPointOnTriangle(const geom::Vec3f& p, const geom::Vec3f& a, c
 }
 
 struct SurfaceIndex::Impl {
-  RTCDevice device = nullptr;
+  std::unique_ptr<internal::MeshScene> embree;
   RTCScene scene = nullptr;
   geom::Mesh mesh;
-  ~Impl() {
-    if (scene) rtcReleaseScene(scene);
-    if (device) rtcReleaseDevice(device);
-  }
 };
 
 namespace {
@@ -132,39 +130,10 @@ SurfaceIndex& SurfaceIndex::operator=(SurfaceIndex&&) noexcept = default;
 SurfaceIndex::~SurfaceIndex() = default;
 
 core::Result<SurfaceIndex> SurfaceIndex::Build(const geom::Mesh& mesh) {
-  using core::Status;
-  using core::StatusCode;
-  if (mesh.triangles.empty()) return Status(StatusCode::kInvalidArgument, "mesh has no triangles");
-  for (const auto& t : mesh.triangles)
-    for (uint32_t i : t)
-      if (i >= mesh.vertices.size())
-        return Status(StatusCode::kInvalidArgument, "triangle refers to a missing vertex");
   auto impl = std::make_unique<Impl>();
+  IMG2CAD_ASSIGN_OR_RETURN(impl->embree, internal::BuildMeshScene(mesh));
+  impl->scene = impl->embree->scene;
   impl->mesh = mesh;
-  impl->device = rtcNewDevice("threads=1");
-  if (!impl->device) return Status(StatusCode::kInternal, "cannot create an Embree device");
-  impl->scene = rtcNewScene(impl->device);
-  RTCGeometry g = rtcNewGeometry(impl->device, RTC_GEOMETRY_TYPE_TRIANGLE);
-  auto* vb =
-      static_cast<float*>(rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3,
-                                                  3 * sizeof(float), impl->mesh.vertices.size()));
-  auto* ib = static_cast<unsigned*>(rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_INDEX, 0,
-                                                            RTC_FORMAT_UINT3, 3 * sizeof(unsigned),
-                                                            impl->mesh.triangles.size()));
-  if (!vb || !ib) {
-    rtcReleaseGeometry(g);
-    return Status(StatusCode::kInternal, "Embree cannot allocate the mesh buffers");
-  }
-  for (size_t i = 0; i < impl->mesh.vertices.size(); ++i)
-    std::copy(impl->mesh.vertices[i].begin(), impl->mesh.vertices[i].end(), vb + 3 * i);
-  for (size_t i = 0; i < impl->mesh.triangles.size(); ++i)
-    std::copy(impl->mesh.triangles[i].begin(), impl->mesh.triangles[i].end(), ib + 3 * i);
-  rtcCommitGeometry(g);
-  rtcAttachGeometry(impl->scene, g);
-  rtcReleaseGeometry(g);
-  rtcCommitScene(impl->scene);
-  if (rtcGetDeviceError(impl->device) != RTC_ERROR_NONE)
-    return Status(StatusCode::kInternal, "Embree failed to build the surface index");
   return SurfaceIndex(std::move(impl));
 }
 

@@ -27,16 +27,13 @@ struct PartShading {
 // Appends a closed box as 12 triangles.
 void AddBox(const ClutterBox& b, std::vector<float>* v, std::vector<unsigned>* idx) {
   const unsigned base = static_cast<unsigned>(v->size() / 3);
-  for (int i = 0; i < 8; ++i) {
-    v->push_back(static_cast<float>((i & 1) ? b.max[0] : b.min[0]));
-    v->push_back(static_cast<float>((i & 2) ? b.max[1] : b.min[1]));
-    v->push_back(static_cast<float>((i & 4) ? b.max[2] : b.min[2]));
-  }
-  static const unsigned kFaces[12][3] = {{0, 2, 1}, {1, 2, 3}, {4, 5, 6}, {5, 7, 6},
-                                         {0, 1, 4}, {1, 5, 4}, {2, 6, 3}, {3, 6, 7},
-                                         {0, 4, 2}, {2, 4, 6}, {1, 3, 5}, {3, 7, 5}};
-  for (const auto& f : kFaces)
-    for (unsigned k : f) idx->push_back(base + k);
+  auto f = [](const auto& p) -> geom::Vec3f {
+    return {static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])};
+  };
+  const geom::Mesh box = geom::BoxMesh(f(b.min), f(b.max));
+  for (const auto& p : box.vertices) v->insert(v->end(), p.begin(), p.end());
+  for (const auto& t : box.triangles)
+    for (uint32_t k : t) idx->push_back(base + k);
 }
 
 RTCGeometry TriangleGeometry(RTCDevice device, const float* vertices, size_t nv,

@@ -9,13 +9,7 @@ namespace {
 
 // A box [x0,x1]x[y0,y1]x[z0,z1] as an outward mesh with one part id.
 geom::Mesh Box(float x0, float y0, float z0, float x1, float y1, float z1, int part) {
-  geom::Mesh m;
-  for (int i = 0; i < 8; ++i)
-    m.vertices.push_back({(i & 1) ? x1 : x0, (i & 2) ? y1 : y0, (i & 4) ? z1 : z0});
-  m.triangles = {{0, 2, 1}, {1, 2, 3}, {4, 5, 6}, {5, 7, 6}, {0, 1, 4}, {1, 5, 4},
-                 {2, 6, 3}, {3, 6, 7}, {0, 4, 2}, {2, 4, 6}, {1, 3, 5}, {3, 7, 5}};
-  m.part_ids.assign(12, part);
-  return m;
+  return geom::BoxMesh({x0, y0, z0}, {x1, y1, z1}, part);
 }
 
 Scene Plain(const geom::Box3& b, double az, double el, int size) {
