@@ -58,7 +58,8 @@ double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[
 
 // Maps one feature: its sketch points through the plane's frame, its origin, and its extrusion
 // lengths by how much the map stretches the plane's normal. The plane's directions stay. With
-// `radii`, circles take the mean stretch of the plane's two directions (else they keep theirs).
+// `radii`, circles take the geometric mean stretch of the plane's two directions (else they keep
+// theirs).
 void MapFeature(const AxisMap& m, Feature* f, bool radii = false) {
   auto frame = MakeFrame(f->sketch.plane);
   if (!frame.ok()) return;  // a validated program has none such
