@@ -41,36 +41,19 @@ image::Image SilhouetteRenderer::Render(const Camera& cam, const Vec3d& scale) c
   IMG2CAD_CHECK(cam.width > 0 && cam.height > 0);
   // A ray o + t d meets the scaled mesh S M where S^-1 o + t S^-1 d meets M: the rays are
   // scaled instead of the mesh, so the scene is built once. Only hit or miss matters.
-  auto sub = [](const Vec3d& a, const Vec3d& b) -> Vec3d {
-    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
-  };
-  auto cross = [](const Vec3d& a, const Vec3d& b) -> Vec3d {
-    return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-  };
-  auto unit = [](const Vec3d& a) -> Vec3d {
-    const double n = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-    return {a[0] / n, a[1] / n, a[2] / n};
-  };
-  const Vec3d forward = unit(sub(cam.target, cam.position));
-  const Vec3d right = unit(cross(forward, cam.up));
-  const Vec3d up = cross(right, forward);
-  const double tan_half = std::tan(cam.fov_y_deg * 3.14159265358979 / 360);
-  const double aspect = static_cast<double>(cam.width) / cam.height;
-
   image::Image mask(cam.width, cam.height, 1, 0);
   RTCIntersectContext ctx;
   rtcInitIntersectContext(&ctx);
   for (int y = 0; y < cam.height; ++y) {
     for (int x = 0; x < cam.width; ++x) {
-      const double sx = (2 * (x + 0.5) / cam.width - 1) * tan_half * aspect;
-      const double sy = (1 - 2 * (y + 0.5) / cam.height) * tan_half;
+      const Vec3d d = RayDirection(cam, x + 0.5, y + 0.5);
       RTCRay r{};
       r.org_x = static_cast<float>(cam.position[0] / scale[0]);
       r.org_y = static_cast<float>(cam.position[1] / scale[1]);
       r.org_z = static_cast<float>(cam.position[2] / scale[2]);
-      r.dir_x = static_cast<float>((forward[0] + right[0] * sx + up[0] * sy) / scale[0]);
-      r.dir_y = static_cast<float>((forward[1] + right[1] * sx + up[1] * sy) / scale[1]);
-      r.dir_z = static_cast<float>((forward[2] + right[2] * sx + up[2] * sy) / scale[2]);
+      r.dir_x = static_cast<float>(d[0] / scale[0]);
+      r.dir_y = static_cast<float>(d[1] / scale[1]);
+      r.dir_z = static_cast<float>(d[2] / scale[2]);
       r.tnear = 0;
       r.tfar = std::numeric_limits<float>::infinity();
       r.mask = 0xFFFFFFFF;
