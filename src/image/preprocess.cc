@@ -133,6 +133,19 @@ Foreground ForegroundFromMask(const Image& mask, int width, int height) {
   return fg;
 }
 
+std::array<int, 4> CutInsideBox(const Foreground& fg, int width, int height, core::Rng& rng) {
+  std::array<int, 4> win = {0, 0, width, height};
+  const int side = std::max(fg.x1 - fg.x0, fg.y1 - fg.y0);
+  const int box[4] = {fg.x0, fg.y0, fg.x1, fg.y1};
+  const int sides = rng.UniformInt(1, 3), first = rng.UniformInt(0, 3);
+  for (int k = 0; k < sides; ++k) {
+    const int e = (first + k) % 4;
+    const int in = static_cast<int>(std::lround(rng.Uniform(0.02, 0.12) * side));
+    win[e] = e < 2 ? box[e] + in : box[e] - in;
+  }
+  return win;
+}
+
 CropWindow ObjectWindow(const Foreground& fg, double margin) {
   const double bw = fg.x1 - fg.x0, bh = fg.y1 - fg.y0;
   return {(fg.x0 + fg.x1) / 2.0, (fg.y0 + fg.y1) / 2.0, std::max(bw, bh) * (1 + 2 * margin)};

@@ -3,6 +3,9 @@
 // background model from the image border.
 #pragma once
 
+#include <array>
+
+#include "core/rng.h"
 #include "image/image.h"
 
 namespace img2cad::image {
@@ -43,6 +46,13 @@ struct CropWindow {
   double cx = 0, cy = 0, side = 0;
 };
 CropWindow ObjectWindow(const Foreground& fg, double margin = 0.08);
+
+// A picture cut tight around an object, as photos often are: the window {x0, y0, x1, y1} of the
+// whole picture (0, 0, width, height) with one to three of its sides (drawn from `rng`) moved to
+// 2-12% of the box's larger side inside the object's box `fg`. Not clamped: callers keep what
+// they need of the picture. The draws, in order: the number of sides, the first side (0 left,
+// 1 top, 2 right, 3 bottom; the others follow), then each side's depth.
+std::array<int, 4> CutInsideBox(const Foreground& fg, int width, int height, core::Rng& rng);
 
 // How much there is to see in an image: the 99th percentile of the luminance step (0-255 scale)
 // between neighbouring cells of a grid of area means, at most 64 cells on the longer side. A

@@ -76,5 +76,31 @@ TEST(PreprocessTest, CropCentresTheObject) {
   EXPECT_GT(c.rgb.at(1, 32, 0), 200);  // padded with the backdrop colour
 }
 
+TEST(PreprocessTest, CutInsideBoxMovesOneToThreeSidesIntoTheBox) {
+  Foreground fg;
+  fg.x0 = 20, fg.y0 = 30, fg.x1 = 120, fg.y1 = 80;  // the larger side is 100 pixels
+  const int box[4] = {fg.x0, fg.y0, fg.x1, fg.y1};
+  const int whole[4] = {0, 0, 160, 100};
+  core::Rng rng(7);
+  int moved_total = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::array<int, 4> w = CutInsideBox(fg, 160, 100, rng);
+    int moved = 0;
+    for (int e = 0; e < 4; ++e) {
+      if (w[e] == whole[e]) continue;
+      ++moved;
+      const int in = e < 2 ? w[e] - box[e] : box[e] - w[e];
+      EXPECT_GE(in, 2) << e;
+      EXPECT_LE(in, 12) << e;
+    }
+    EXPECT_GE(moved, 1);
+    EXPECT_LE(moved, 3);
+    moved_total += moved;
+  }
+  EXPECT_GT(moved_total, 300);  // all three counts are drawn
+  core::Rng a(3), b(3);
+  EXPECT_EQ(CutInsideBox(fg, 160, 100, a), CutInsideBox(fg, 160, 100, b));
+}
+
 }  // namespace
 }  // namespace img2cad::image

@@ -1,6 +1,7 @@
 #include "nn/structure_data.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -11,6 +12,7 @@
 #include "core/parallel.h"
 #include "dataset/manifest.h"
 #include "image/clutter.h"
+#include "image/preprocess.h"
 #include "program/json_io.h"
 #include "program/structure_tokens.h"
 #include "program/vocabulary.h"
@@ -162,15 +164,7 @@ image::Crop TightCrop(const image::Image& photo, const image::Foreground& fg, in
                       double margin, core::Rng& rng) {
   if (fg.mask.width != photo.width || fg.mask.height != photo.height)
     return image::CropToObject(photo, fg, size, margin);
-  const int bw = fg.x1 - fg.x0, bh = fg.y1 - fg.y0, side = std::max(bw, bh);
-  int win[4] = {0, 0, photo.width, photo.height};  // x0, y0, x1, y1
-  const int box[4] = {fg.x0, fg.y0, fg.x1, fg.y1};
-  const int sides = rng.UniformInt(1, 3), first = rng.UniformInt(0, 3);
-  for (int k = 0; k < sides; ++k) {
-    const int e = (first + k) % 4;
-    const int in = static_cast<int>(std::lround(rng.Uniform(0.02, 0.12) * side));
-    win[e] = e < 2 ? box[e] + in : box[e] - in;
-  }
+  std::array<int, 4> win = image::CutInsideBox(fg, photo.width, photo.height, rng);
   win[0] = std::clamp(win[0], 0, photo.width - 1);
   win[1] = std::clamp(win[1], 0, photo.height - 1);
   win[2] = std::clamp(win[2], win[0] + 1, photo.width);

@@ -25,16 +25,8 @@ namespace fs = std::filesystem;
 // object's larger side in, as a photo cut tight around a piece of furniture: x0, y0, x1, y1.
 std::array<int, 4> TightWindow(const image::Image& truth, core::Rng& rng) {
   const image::Foreground fg = image::ForegroundFromMask(truth, truth.width, truth.height);
-  std::array<int, 4> win = {0, 0, truth.width, truth.height};
-  if (!fg.found) return win;
-  const int side = std::max(fg.x1 - fg.x0, fg.y1 - fg.y0);
-  const int box[4] = {fg.x0, fg.y0, fg.x1, fg.y1};
-  const int sides = rng.UniformInt(1, 3), first = rng.UniformInt(0, 3);
-  for (int k = 0; k < sides; ++k) {
-    const int e = (first + k) % 4;
-    const int in = static_cast<int>(std::lround(rng.Uniform(0.02, 0.12) * side));
-    win[e] = e < 2 ? box[e] + in : box[e] - in;
-  }
+  if (!fg.found) return {0, 0, truth.width, truth.height};
+  std::array<int, 4> win = image::CutInsideBox(fg, truth.width, truth.height, rng);
   // At least a quarter of the picture each way, so that a cut never leaves a sliver.
   win[0] = std::clamp(win[0], 0, truth.width * 3 / 4);
   win[1] = std::clamp(win[1], 0, truth.height * 3 / 4);
