@@ -11,17 +11,25 @@
 namespace img2cad::pipeline {
 
 core::Result<ConsensusChoice> ChooseByConsensus(const std::vector<program::Program>& programs,
-                                                const std::vector<double>& log_probs) {
-  if (programs.empty() || programs.size() != log_probs.size()) {
-    return core::Status(core::StatusCode::kInvalidArgument,
-                        "consensus needs one score per candidate, and a candidate");
+                                                const std::vector<double>& log_probs,
+                                                const std::vector<const cad::Model*>& models) {
+  if (programs.empty() || programs.size() != log_probs.size() ||
+      (!models.empty() && models.size() != programs.size())) {
+    return core::Status(
+        core::StatusCode::kInvalidArgument,
+        "consensus needs a candidate, one score per candidate and no more models than candidates");
   }
   const size_t n = programs.size();
   std::vector<std::optional<geom::Mesh>> meshes(n);
   double best_log = -1e300;
   for (size_t i = 0; i < n; ++i) {
-    auto model = cad::BuildModel(programs[i]);
-    if (!model.ok()) continue;
+    std::optional<cad::Model> built;
+    const cad::Model* model = models.empty() ? nullptr : models[i];
+    if (model == nullptr) {
+      auto b = cad::BuildModel(programs[i]);
+      if (!b.ok()) continue;
+      model = &built.emplace(std::move(b).value());
+    }
     auto mesh = cad::Tessellate(*model);
     if (!mesh.ok() || mesh->triangles.empty()) continue;
     meshes[i] = std::move(mesh).value();
@@ -34,8 +42,7 @@ core::Result<ConsensusChoice> ChooseByConsensus(const std::vector<program::Progr
   for (size_t i = 0; i < n; ++i)
     if (meshes[i]) z += c.weight[i] = std::exp(log_probs[i] - best_log);
   if (z == 0) {
-    return core::Status(core::StatusCode::kGeometry,
-                        "none of the candidate programs builds");
+    return core::Status(core::StatusCode::kGeometry, "none of the candidate programs builds");
   }
   for (double& w : c.weight) w /= z;
   // Fixed sampling seeds: the choice is a function of the candidates.

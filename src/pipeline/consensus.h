@@ -10,6 +10,10 @@
 #include "core/status.h"
 #include "program/program.h"
 
+namespace img2cad::cad {
+class Model;
+}
+
 namespace img2cad::pipeline {
 
 struct ConsensusChoice {
@@ -22,11 +26,14 @@ struct ConsensusChoice {
 
 // Chooses among `programs`, whose scores are `log_probs` (natural logs; each candidate weighs
 // exp(log_prob) normalised over those that build). Builds and tessellates every candidate with
-// OpenCASCADE; a candidate that fails is never chosen and weighs nothing. A tie goes to the
+// OpenCASCADE; a candidate that fails is never chosen and weighs nothing. `models`, when given
+// (one per candidate, null where none), holds candidates already built from their programs,
+// which are then only tessellated. A tie goes to the
 // earlier candidate, so the decoder's best wins when all are alike. Deterministic (fixed
 // sampling seeds). Errors: kInvalidArgument when the two lists differ in length or are empty;
 // kGeometry when no candidate builds.
 core::Result<ConsensusChoice> ChooseByConsensus(const std::vector<program::Program>& programs,
-                                                const std::vector<double>& log_probs);
+                                                const std::vector<double>& log_probs,
+                                                const std::vector<const cad::Model*>& models = {});
 
 }  // namespace img2cad::pipeline

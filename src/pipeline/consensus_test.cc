@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "cad/model.h"
 #include "program/json_io.h"
 
 namespace img2cad::pipeline {
@@ -32,6 +33,26 @@ TEST(ConsensusTest, TheShapeClosestToTheOthersWinsOverASlightlyLikelierOutlier) 
   EXPECT_EQ(sure->index, 0);
 }
 
+TEST(ConsensusTest, CandidatesAlreadyBuiltGiveTheSameChoice) {
+  const program::Program table = Example("table");
+  const program::Program chair = Example("chair");
+  program::Program chair_less = chair;
+  chair_less.parts.pop_back();
+  auto built_chair = cad::BuildModel(chair);
+  auto built_less = cad::BuildModel(chair_less);
+  ASSERT_TRUE(built_chair.ok() && built_less.ok());
+  const std::vector<double> scores = {-1.0, -1.1, -1.2};
+  auto fresh = ChooseByConsensus({table, chair, chair_less}, scores);
+  // The table is built here; the chairs are taken as given.
+  auto given =
+      ChooseByConsensus({table, chair, chair_less}, scores, {nullptr, &*built_chair, &*built_less});
+  ASSERT_TRUE(fresh.ok() && given.ok());
+  EXPECT_EQ(given->index, fresh->index);
+  EXPECT_EQ(given->risk, fresh->risk);
+  EXPECT_EQ(ChooseByConsensus({table, chair}, {0.0, 0.0}, {nullptr}).status().code(),
+            core::StatusCode::kInvalidArgument);
+}
+
 TEST(ConsensusTest, ACandidateThatDoesNotBuildIsNeverChosen) {
   program::Program broken = Example("chair");
   for (auto& part : broken.parts)
@@ -54,8 +75,7 @@ TEST(ConsensusTest, BadInputIsRefused) {
   program::Program broken = Example("chair");
   for (auto& part : broken.parts)
     for (auto& f : part.features) f.extrude.distance = 0;
-  EXPECT_EQ(ChooseByConsensus({broken}, {0.0}).status().code(),
-            core::StatusCode::kGeometry);
+  EXPECT_EQ(ChooseByConsensus({broken}, {0.0}).status().code(), core::StatusCode::kGeometry);
 }
 
 }  // namespace

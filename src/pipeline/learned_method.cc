@@ -263,7 +263,9 @@ class LearnedMethod final : public Method {
       rank.push_back(static_cast<int>(i));
       done.push_back(std::move(est).value());
     }
-    auto choice = ChooseByConsensus(programs, scores);
+    std::vector<const cad::Model*> models;
+    for (const Estimate& d : done) models.push_back(d.model.get());
+    auto choice = ChooseByConsensus(programs, scores, models);
     if (!choice.ok()) return std::move(done.front());
     Estimate chosen = std::move(done[choice->index]);
     auto round4 = [](const std::vector<double>& v) {
@@ -360,9 +362,12 @@ class LearnedMethod final : public Method {
       if (program.ok() && separate_fronts_)
         program = program::SeparateFronts(std::move(program).value(), &fronts);
     }
-    if (program.ok()) program = RepairProgram(std::move(program).value(), &repairs);
+    std::optional<cad::Model> model;
+    if (program.ok())
+      program = RepairProgram(std::move(program).value(), &repairs, 24, true, &model);
     if (program.ok() && silhouette_fit_ != "off" && e->camera)
-      program = FitToMask(object, std::move(program).value(), &repairs, e);
+      program = FitToMask(object, std::move(program).value(), &model, &repairs, e);
+    if (program.ok() && model) e->model = std::make_shared<const cad::Model>(*std::move(model));
     e->details["assembler"] = {{"model", assembler_->dir},
                                {"head", nn::AssemblerHeadName(assembler_->model.config().head)},
                                {"sampling_steps", sampling_steps_},
@@ -376,8 +381,10 @@ class LearnedMethod final : public Method {
 
   // Stretches the program until its silhouette matches the object's mask
   // (pipeline/silhouette_fit.h); details.silhouette_fit records it. A fit that fails, or a
-  // stretched program that does not build, leaves the program as it was.
+  // stretched program that does not build, leaves the program as it was. `model` is the
+  // program built (empty: not built yet), and afterwards the returned program's.
   core::Result<program::Program> FitToMask(const ObjectImage& object, program::Program program,
+                                           std::optional<cad::Model>* model,
                                            std::vector<std::string>* repairs, Estimate* e) const {
     // An object cut off by the photo's edge has an outline that ends where the photo does; a
     // model stretched to it would be squeezed, so it is left as stage 2 read it.
@@ -391,9 +398,12 @@ class LearnedMethod final : public Method {
       e->details["silhouette_fit"] = {{"skipped", "the object touches the photo's edge"}};
       return program;
     }
-    auto model = cad::BuildModel(program);
-    if (!model.ok()) return program;
-    auto mesh = cad::Tessellate(*model);
+    if (!*model) {
+      auto built = cad::BuildModel(program);
+      if (!built.ok()) return program;
+      model->emplace(std::move(built).value());
+    }
+    auto mesh = cad::Tessellate(**model);
     if (!mesh.ok() || mesh->triangles.empty()) return program;
     SilhouetteFitOptions o;
     o.fit_view = silhouette_fit_ == "view";
@@ -405,7 +415,9 @@ class LearnedMethod final : public Method {
     }
     const program::Vec3 s{fit->stretch[0], fit->stretch[1], fit->stretch[2]};
     std::vector<std::string> stretched_repairs;
-    auto stretched = RepairProgram(program::ScaleProgram(program, s), &stretched_repairs);
+    std::optional<cad::Model> stretched_model;
+    auto stretched = RepairProgram(program::ScaleProgram(program, s), &stretched_repairs, 24, true,
+                                   &stretched_model);
     e->details["silhouette_fit"] = {{"stretch", fit->stretch},
                                     {"iou_before", fit->iou_before},
                                     {"iou_after", fit->iou_after},
@@ -415,6 +427,7 @@ class LearnedMethod final : public Method {
       return program;
     }
     repairs->insert(repairs->end(), stretched_repairs.begin(), stretched_repairs.end());
+    *model = std::move(stretched_model);
     if (o.fit_view) {
       e->camera = ViewEstimate{fit->azimuth_deg, fit->elevation_deg};
       e->details["silhouette_fit"]["view"] = {fit->azimuth_deg, fit->elevation_deg};

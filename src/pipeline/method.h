@@ -27,6 +27,10 @@
 #include "program/program.h"
 #include "program/structure.h"
 
+namespace img2cad::cad {
+class Model;
+}
+
 namespace img2cad::pipeline {
 
 struct MethodInput {
@@ -55,6 +59,10 @@ struct Estimate {
   // writes it as structure.json and eval scores the structure metrics from it.
   std::optional<program::Structure> structure;
   nlohmann::ordered_json details = nlohmann::ordered_json::object();
+  // `program` already built with cad::BuildModel's default options, when the method built it
+  // last (null otherwise); `predict` exports it instead of building the program again. A method
+  // that changes `program` afterwards must reset it.
+  std::shared_ptr<const cad::Model> model;
 };
 
 class Method {

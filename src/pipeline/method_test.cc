@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "cad/model.h"
 #include "core/file_io.h"
 #include "core/temp_dir.h"
 #include "image/image.h"
@@ -278,6 +279,8 @@ TEST_F(LearnedMethodTest, ChoosesAmongTheBeamByConsensus) {
             program::StructureToText(*e->structure));
   EXPECT_EQ(program::StructureKey(program::StructureOf(e->program)),
             program::StructureKey(*e->structure));
+  ASSERT_TRUE(e->model != nullptr);  // the chosen candidate's own model
+  EXPECT_EQ(e->model->program(), e->program);
   config.structure_choice = "vote";
   EXPECT_EQ(CreateMethod("learned", config).status().code(), core::StatusCode::kInvalidArgument);
 }
@@ -318,6 +321,11 @@ TEST_F(LearnedMethodTest, StretchesTheModelToTheMask) {
   for (int k = 0; k < 3; ++k) {
     const double before = extent(plain->program, k);
     EXPECT_NEAR(extent(e->program, k), stretch[k] * before, 0.02 * before) << k;
+  }
+  // The model each hands to `predict` is its own program's, stretched or not.
+  for (const Estimate* x : {&*plain, &*e}) {
+    ASSERT_TRUE(x->model != nullptr);
+    EXPECT_EQ(x->model->program(), x->program);
   }
   config.silhouette_fit = "yes";
   EXPECT_EQ(CreateMethod("learned", config).status().code(), core::StatusCode::kInvalidArgument);

@@ -151,8 +151,12 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
     if (!seen.empty() && seen != r.estimate.category) r.detector_disagrees = seen;
   }
   const program::Program& program = r.estimate.program;
-  auto model = cad::BuildModel(program);
-  if (!model.ok()) return fail(model.status());
+  std::shared_ptr<const cad::Model> model = std::move(r.estimate.model);
+  if (!model) {
+    auto built = cad::BuildModel(program);
+    if (!built.ok()) return fail(built.status());
+    model = std::make_shared<const cad::Model>(std::move(built).value());
+  }
   r.ms.build = clock.Lap();
   const fs::path dir = fs::path(o.out_dir) / in.name;
   auto files = cad::ExportModel(*model, dir.string(), cad::AllFormats());
@@ -361,6 +365,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     // Written to OUT/<name>/ already; keeping thousands of programs would grow a long batch.
     results[i].estimate.program = program::Program();
     results[i].estimate.structure.reset();
+    results[i].estimate.model.reset();
     if (o.progress) {
       std::lock_guard<std::mutex> lock(progress_mutex);
       o.progress(++done, static_cast<int>(inputs.size()));

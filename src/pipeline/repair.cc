@@ -264,7 +264,8 @@ bool RepairPart(program::Program* p, const Place& at, const std::string& why, in
 }  // namespace
 
 core::Result<program::Program> RepairProgram(program::Program p, std::vector<std::string>* repairs,
-                                             int max_rounds, bool build) {
+                                             int max_rounds, bool build,
+                                             std::optional<cad::Model>* built) {
   IMG2CAD_CHECK_GE(max_rounds, 1);
   Sanitise(&p, repairs);
   std::string last_key;
@@ -276,7 +277,10 @@ core::Result<program::Program> RepairProgram(program::Program p, std::vector<std
     if (problem.ok()) {
       if (!build) return p;
       auto model = cad::BuildModel(p);
-      if (model.ok()) return p;
+      if (model.ok()) {
+        if (built) built->emplace(std::move(model).value());
+        return p;
+      }
       problem = model.status();
     }
     last = problem;

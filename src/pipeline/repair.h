@@ -20,9 +20,11 @@
 // where.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cad/model.h"
 #include "core/status.h"
 #include "program/program.h"
 
@@ -32,9 +34,12 @@ namespace img2cad::pipeline {
 // placed).
 // `repairs` receives one line per repair ("parts[2].features[1]: dropped the cut (...)").
 // With `build` false, only validation errors are repaired (step 3 and the kernel are skipped):
-// enough for what needs frames and bounds, at no building cost.
+// enough for what needs frames and bounds, at no building cost. With `build` true and `built`
+// not null, the model the repaired program built into (default BuildOptions) is moved there, so
+// that the caller need not build it again.
 core::Result<program::Program> RepairProgram(program::Program program,
                                              std::vector<std::string>* repairs, int max_rounds = 24,
-                                             bool build = true);
+                                             bool build = true,
+                                             std::optional<cad::Model>* built = nullptr);
 
 }  // namespace img2cad::pipeline

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "cad/model.h"
 #include "program/json_io.h"
@@ -19,11 +20,14 @@ program::Program Table() {
 // The repaired program must validate and build, and each repair must be recorded.
 program::Program ExpectRepaired(const program::Program& broken, const std::string& expect) {
   std::vector<std::string> repairs;
-  auto fixed = RepairProgram(broken, &repairs);
+  std::optional<cad::Model> built;
+  auto fixed = RepairProgram(broken, &repairs, 24, true, &built);
   EXPECT_TRUE(fixed.ok()) << fixed.status().ToString();
   if (!fixed.ok()) return broken;
   EXPECT_TRUE(program::Validate(*fixed).ok());
-  EXPECT_TRUE(cad::BuildModel(*fixed).ok());
+  // The model handed out is the repaired program's, so the caller need not build it again.
+  EXPECT_TRUE(built.has_value());
+  if (built) EXPECT_EQ(built->program(), *fixed);
   std::string all;
   for (const auto& r : repairs) all += r + "\n";
   EXPECT_NE(all.find(expect), std::string::npos) << all;
@@ -36,6 +40,17 @@ TEST(RepairTest, AValidProgramIsLeftAlone) {
   ASSERT_TRUE(fixed.ok());
   EXPECT_EQ(*fixed, Table());
   EXPECT_TRUE(repairs.empty());
+}
+
+TEST(RepairTest, HandsOutTheModelOnlyWhenItBuilds) {
+  std::vector<std::string> repairs;
+  std::optional<cad::Model> built;
+  ASSERT_TRUE(RepairProgram(Table(), &repairs, 24, /*build=*/false, &built).ok());
+  EXPECT_FALSE(built.has_value());  // nothing was built
+  ASSERT_TRUE(RepairProgram(Table(), &repairs, 24, /*build=*/true, &built).ok());
+  ASSERT_TRUE(built.has_value());
+  EXPECT_EQ(built->NumParts(), Table().parts.size());
+  EXPECT_GT(built->TotalVolume(), 0);
 }
 
 TEST(RepairTest, NegativeAndZeroDistancesAreClamped) {
