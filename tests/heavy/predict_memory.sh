@@ -3,10 +3,9 @@
 # compares the peak resident memory that each summary.json reports; more than LIMIT_MB (default
 # 15) between them fails. Usage: predict_memory.sh IMG2CAD PHOTO
 #
-# One worker: with two, the peak depends on when both workers' largest allocations coincide, so
-# it is the maximum of a noisy sum and grows with the batch's length without any leak (the same
-# 200 inputs peaked at 728.6 MB in one run and 803.5 MB in another; over 600 inputs the lowest
-# resident memory stayed at 643-648 MB). With one worker every input allocates the same way.
+# One worker: with two, the peak also depends on when both workers' largest allocations
+# coincide (the same 200 inputs peaked at 728.6 MB in one run and 803.5 MB in another), which
+# hides a slow growth in noise. With one worker every input allocates the same way.
 set -euo pipefail
 img2cad=$1
 photo=$2
