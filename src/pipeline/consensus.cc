@@ -17,7 +17,7 @@ core::Result<ConsensusChoice> ChooseByConsensus(const std::vector<program::Progr
       (!models.empty() && models.size() != programs.size())) {
     return core::Status(
         core::StatusCode::kInvalidArgument,
-        "consensus needs a candidate, one score per candidate and no more models than candidates");
+        "consensus needs a candidate, and one score (and model, if any are given) per candidate");
   }
   const size_t n = programs.size();
   std::vector<std::optional<geom::Mesh>> meshes(n);

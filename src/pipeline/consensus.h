@@ -28,10 +28,10 @@ struct ConsensusChoice {
 // exp(log_prob) normalised over those that build). Builds and tessellates every candidate with
 // OpenCASCADE; a candidate that fails is never chosen and weighs nothing. `models`, when given
 // (one per candidate, null where none), holds candidates already built from their programs,
-// which are then only tessellated. A tie goes to the
-// earlier candidate, so the decoder's best wins when all are alike. Deterministic (fixed
-// sampling seeds). Errors: kInvalidArgument when the two lists differ in length or are empty;
-// kGeometry when no candidate builds.
+// which are then only tessellated. A tie goes to the earlier candidate, so the decoder's best
+// wins when all are alike. Deterministic (fixed sampling seeds). Errors: kInvalidArgument when
+// there is no candidate, or `log_probs` (or a non-empty `models`) differs in length from
+// `programs`; kGeometry when no candidate builds.
 core::Result<ConsensusChoice> ChooseByConsensus(const std::vector<program::Program>& programs,
                                                 const std::vector<double>& log_probs,
                                                 const std::vector<const cad::Model*>& models = {});

@@ -381,8 +381,8 @@ class LearnedMethod final : public Method {
 
   // Stretches the program until its silhouette matches the object's mask
   // (pipeline/silhouette_fit.h); details.silhouette_fit records it. A fit that fails, or a
-  // stretched program that does not build, leaves the program as it was. `model` is the
-  // program built (empty: not built yet), and afterwards the returned program's.
+  // stretched program that does not build, leaves the program as it was. `model` holds the
+  // program built, and afterwards the returned program's.
   core::Result<program::Program> FitToMask(const ObjectImage& object, program::Program program,
                                            std::optional<cad::Model>* model,
                                            std::vector<std::string>* repairs, Estimate* e) const {
@@ -398,11 +398,7 @@ class LearnedMethod final : public Method {
       e->details["silhouette_fit"] = {{"skipped", "the object touches the photo's edge"}};
       return program;
     }
-    if (!*model) {
-      auto built = cad::BuildModel(program);
-      if (!built.ok()) return program;
-      model->emplace(std::move(built).value());
-    }
+    IMG2CAD_CHECK(model->has_value());  // the final repair built it
     auto mesh = cad::Tessellate(**model);
     if (!mesh.ok() || mesh->triangles.empty()) return program;
     SilhouetteFitOptions o;
