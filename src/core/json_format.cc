@@ -1,6 +1,9 @@
 #include "core/json_format.h"
 
 #include <cmath>
+#include <utility>
+
+#include "core/check.h"
 
 namespace img2cad::core {
 
@@ -69,6 +72,32 @@ std::string FormatJson(const nlohmann::ordered_json& value, int width) {
   Emit(value, 0, 0, width, &out);
   return out + "\n";
 }
+
+JsonArrayTail::JsonArrayTail(nlohmann::ordered_json head, std::string key, int width)
+    : head_(std::move(head)), key_(std::move(key)), width_(width) {
+  IMG2CAD_CHECK(head_.is_object() && !head_.contains(key_)) << "the head has a member " << key_;
+}
+
+// The whole object never fits on one line once the array does not, so each member goes on a line
+// of its own at indentation 2, as Emit would place it.
+std::string JsonArrayTail::Open() const {
+  std::string out = "{\n";
+  for (auto it = head_.begin(); it != head_.end(); ++it) {
+    const std::string key = "  " + Json(it.key()).dump() + ": ";
+    out += key;
+    Emit(it.value(), 2, static_cast<int>(key.size()), width_, &out);
+    out += ",\n";
+  }
+  return out + "  " + Json(key_).dump() + ": [";
+}
+
+std::string JsonArrayTail::Element(const nlohmann::ordered_json& value, size_t index) const {
+  std::string out = index == 0 ? "\n    " : ",\n    ";
+  Emit(value, 4, 4, width_, &out);
+  return out;
+}
+
+std::string JsonArrayTail::Close(size_t count) const { return count ? "\n  ]\n}\n" : "]\n}\n"; }
 
 std::string LineColumn(const std::string& text, size_t byte_offset) {
   size_t line = 1, col = 1;

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include <sys/resource.h>
 
@@ -297,6 +299,65 @@ core::Status ClearEarlierOutput(const std::vector<PredictInput>& inputs, const P
   return core::OkStatus();
 }
 
+// Each input's summary entry, formatted as summary.json holds it, waits in an unnamed temporary
+// file rather than in memory (several KB each as JSON), so that a long batch does not grow.
+class ResultSpool {
+ public:
+  ResultSpool(const ResultSpool&) = delete;
+  ResultSpool& operator=(const ResultSpool&) = delete;
+  ~ResultSpool() { std::fclose(file_); }
+
+  // Errors: kIo when no temporary file can be made.
+  static core::Result<std::unique_ptr<ResultSpool>> Create(size_t count) {
+    std::FILE* f = std::tmpfile();
+    if (!f) return core::Status(core::StatusCode::kIo, "cannot create a temporary file");
+    return std::unique_ptr<ResultSpool>(new ResultSpool(f, count));
+  }
+
+  // Thread-safe. A failed write is reported by CopyInOrder.
+  void Put(size_t index, const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::fseek(file_, 0, SEEK_END) != 0) ok_ = false;
+    const long at = std::ftell(file_);
+    if (at < 0 || std::fwrite(text.data(), 1, text.size(), file_) != text.size()) ok_ = false;
+    spans_[index] = {at, text.size()};
+  }
+
+  // Writes every entry to `out`, in index order. Errors: kIo, naming `path` (out's file).
+  core::Status CopyInOrder(std::ostream& out, const std::string& path) {
+    std::string text;
+    for (const auto& [at, size] : spans_) {
+      text.resize(size);
+      if (!ok_ || std::fseek(file_, at, SEEK_SET) != 0 ||
+          std::fread(text.data(), 1, size, file_) != size)
+        return core::Status(core::StatusCode::kIo,
+                            path + ": cannot read back the results kept in a temporary file");
+      out << text;
+    }
+    return core::OkStatus();
+  }
+
+ private:
+  ResultSpool(std::FILE* file, size_t count) : file_(file), spans_(count) {}
+  std::FILE* file_;
+  std::mutex mutex_;
+  std::vector<std::pair<long, size_t>> spans_;  // offset and length of each entry
+  bool ok_ = true;
+};
+
+// summary.json: `head`'s members and then "results", copied from `spool`.
+core::Status WriteSummary(const nlohmann::ordered_json& head, ResultSpool* spool, size_t count,
+                          const std::string& path, core::AtomicOutputs* out) {
+  const core::JsonArrayTail tail(head, "results");
+  std::ofstream f(out->Stage(path), std::ios::binary);
+  f << tail.Open();
+  IMG2CAD_RETURN_IF_ERROR(spool->CopyInOrder(f, path));
+  f << tail.Close(count);
+  f.close();
+  if (!f) return core::Status(core::StatusCode::kIo, path + ": cannot write");
+  return core::OkStatus();
+}
+
 }  // namespace
 
 std::string OutOfScope(const FurnitureScores& s, double min_score) {
@@ -352,7 +413,8 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(o.out_dir));
   const double threshold = o.min_confidence.value_or(method.uncertain_below());
   std::vector<PredictOutcome> results(inputs.size());
-  std::vector<nlohmann::ordered_json> items(inputs.size());
+  IMG2CAD_ASSIGN_OR_RETURN(auto spool, ResultSpool::Create(inputs.size()));
+  const core::JsonArrayTail entries(nlohmann::ordered_json::object(), "results");
   const int workers = method.thread_safe() ? o.threads : 1;
   std::vector<std::unique_ptr<render::Renderer>> renderers(core::MaxWorkers(workers));
   std::mutex progress_mutex;
@@ -361,11 +423,13 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     auto& renderer = renderers[worker];
     if (!renderer) renderer = std::make_unique<render::Renderer>();
     results[i] = PredictOne(inputs[i], method, o, threshold, renderer.get());
-    items[i] = ResultJson(results[i]);
-    // Written to OUT/<name>/ already; keeping thousands of programs would grow a long batch.
-    results[i].estimate.program = program::Program();
-    results[i].estimate.structure.reset();
-    results[i].estimate.model.reset();
+    spool->Put(i, entries.Element(ResultJson(results[i]), i));
+    // Written to OUT/<name>/ and to the spool already; what stays is what index.html and the
+    // caller read, so that a batch of many thousands does not grow with programs and details.
+    Estimate kept;
+    kept.category = std::move(results[i].estimate.category);
+    kept.confidence = results[i].estimate.confidence;
+    results[i].estimate = std::move(kept);
     if (o.progress) {
       std::lock_guard<std::mutex> lock(progress_mutex);
       o.progress(++done, static_cast<int>(inputs.size()));
@@ -398,9 +462,8 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["no_object"] = count[2];
   summary["failed"] = count[3];
   summary["peak_rss_mb"] = Round(PeakResidentMb(), 10);
-  summary["results"] = items;
-  IMG2CAD_RETURN_IF_ERROR(core::WriteFileAtomic((fs::path(o.out_dir) / "summary.json").string(),
-                                                core::FormatJson(summary)));
+  IMG2CAD_RETURN_IF_ERROR(WriteSummary(summary, spool.get(), inputs.size(),
+                                       (fs::path(o.out_dir) / "summary.json").string(), &out));
   std::vector<ReportRow> rows;
   for (const auto& r : results) {
     ReportRow row;

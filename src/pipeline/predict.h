@@ -118,8 +118,8 @@ struct PredictOutcome {
   std::string error;  // why, for failed and no_object
   // Why, for uncertain (UncertainReason): low confidence, out of scope, a disagreement.
   std::string reason;
-  // Valid when ok, but without its program and structure: those are written to OUT/<name>/ and
-  // released, so that a long batch does not grow with them.
+  // From PredictAll, only the category and confidence: the rest is written to OUT/<name>/ and
+  // OUT/summary.json and released, so that a long batch does not grow with it.
   Estimate estimate;
   std::string mask_source;   // where the object mask came from (ObjectImage::mask_source)
   bool mask_found = false;   // a foreground was found (else the whole photo was used)
