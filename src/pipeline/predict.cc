@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include "cad/export.h"
@@ -204,6 +205,13 @@ PredictOutcome PredictOne(const PredictInput& in, const Method& method, const Pr
 }
 
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
+
+// The heap memory in use now, MB (glibc's count of allocated blocks, mmapped ones included):
+// what the process still holds, whatever its fragmented heap keeps resident around it.
+double HeapInUseMb() {
+  const struct mallinfo2 m = mallinfo2();
+  return (m.uordblks + m.hblkhd) / 1048576.0;
+}
 
 // The most resident memory this process has used so far, MB.
 double PeakResidentMb() {
@@ -436,6 +444,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
     }
   });
 
+  const double heap_after = HeapInUseMb();
   nlohmann::ordered_json summary;
   int count[4] = {0, 0, 0, 0};  // by PredictStatus
   for (const auto& r : results) ++count[static_cast<int>(r.status)];
@@ -462,6 +471,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["no_object"] = count[2];
   summary["failed"] = count[3];
   summary["peak_rss_mb"] = Round(PeakResidentMb(), 10);
+  summary["heap_after_mb"] = Round(heap_after, 10);
   IMG2CAD_RETURN_IF_ERROR(WriteSummary(summary, spool.get(), inputs.size(),
                                        (fs::path(o.out_dir) / "summary.json").string(), &out));
   std::vector<ReportRow> rows;

@@ -140,7 +140,9 @@ struct PredictOutcome {
 //    isnet), "backdrop", "detector" (whether the detector ran),
 //    "out_of_scope_score" (with it), "warnings", "min_confidence" (the threshold used),
 //    "inputs", "succeeded" (models made: ok + uncertain), "uncertain", "no_object", "failed",
-//    "peak_rss_mb" (the process's peak resident memory, MB),
+//    "peak_rss_mb" (the process's peak resident memory, MB), "heap_after_mb" (the heap in
+//    use once every input is done, MB: a leak grows it with the batch; the peak also moves with
+//    how the heap fragments),
 //    "results": [{"name", "input", "status" (PredictStatusName), "error" (failed, no_object),
 //    "reason" (uncertain: why, in words),
 //    "category", "confidence", "camera", "mask" (given|alpha|isnet|border|none), "mask_found"
