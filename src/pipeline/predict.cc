@@ -315,10 +315,13 @@ class ResultSpool {
   ResultSpool& operator=(const ResultSpool&) = delete;
   ~ResultSpool() { std::fclose(file_); }
 
-  // Errors: kIo when no temporary file can be made.
-  static core::Result<std::unique_ptr<ResultSpool>> Create(size_t count) {
+  // Errors: kIo when no temporary file can be made (naming `path`, the summary it is for).
+  static core::Result<std::unique_ptr<ResultSpool>> Create(size_t count, const std::string& path) {
     std::FILE* f = std::tmpfile();
-    if (!f) return core::Status(core::StatusCode::kIo, "cannot create a temporary file");
+    if (!f) {
+      return core::Status(core::StatusCode::kIo,
+                          path + ": cannot create a temporary file for the batch's results");
+    }
     return std::unique_ptr<ResultSpool>(new ResultSpool(f, count));
   }
 
@@ -421,7 +424,10 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   IMG2CAD_RETURN_IF_ERROR(out.CreateDirectory(o.out_dir));
   const double threshold = o.min_confidence.value_or(method.uncertain_below());
   std::vector<PredictOutcome> results(inputs.size());
-  IMG2CAD_ASSIGN_OR_RETURN(auto spool, ResultSpool::Create(inputs.size()));
+  const std::string summary_path = (fs::path(o.out_dir) / "summary.json").string();
+  IMG2CAD_ASSIGN_OR_RETURN(auto spool, ResultSpool::Create(inputs.size(), summary_path));
+  // An entry's text does not depend on the members before the array, which are known only at
+  // the end (WriteSummary).
   const core::JsonArrayTail entries(nlohmann::ordered_json::object(), "results");
   const int workers = method.thread_safe() ? o.threads : 1;
   std::vector<std::unique_ptr<render::Renderer>> renderers(core::MaxWorkers(workers));
@@ -472,8 +478,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["failed"] = count[3];
   summary["peak_rss_mb"] = Round(PeakResidentMb(), 10);
   summary["heap_after_mb"] = Round(heap_after, 10);
-  IMG2CAD_RETURN_IF_ERROR(WriteSummary(summary, spool.get(), inputs.size(),
-                                       (fs::path(o.out_dir) / "summary.json").string(), &out));
+  IMG2CAD_RETURN_IF_ERROR(WriteSummary(summary, spool.get(), inputs.size(), summary_path, &out));
   std::vector<ReportRow> rows;
   for (const auto& r : results) {
     ReportRow row;
