@@ -328,42 +328,45 @@ class ResultSpool {
   // Thread-safe. A failed write is reported by CopyInOrder.
   void Put(size_t index, const std::string& text) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (std::fseek(file_, 0, SEEK_END) != 0) ok_ = false;
-    const long at = std::ftell(file_);
-    if (at < 0 || std::fwrite(text.data(), 1, text.size(), file_) != text.size()) ok_ = false;
-    spans_[index] = {at, text.size()};
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) ok_ = false;
+    spans_[index] = {end_, text.size()};
+    end_ += static_cast<long>(text.size());
   }
 
   // Writes every entry to `out`, in index order. Errors: kIo, naming `path` (out's file).
   core::Status CopyInOrder(std::ostream& out, const std::string& path) {
+    const core::Status failed(core::StatusCode::kIo,
+                              path + ": cannot read back the results kept in a temporary file");
+    if (!ok_) return failed;
     std::string text;
     for (const auto& [at, size] : spans_) {
       text.resize(size);
-      if (!ok_ || std::fseek(file_, at, SEEK_SET) != 0 ||
-          std::fread(text.data(), 1, size, file_) != size)
-        return core::Status(core::StatusCode::kIo,
-                            path + ": cannot read back the results kept in a temporary file");
+      if (std::fseek(file_, at, SEEK_SET) != 0 || std::fread(text.data(), 1, size, file_) != size)
+        return failed;
       out << text;
     }
     return core::OkStatus();
   }
+
+  size_t size() const { return spans_.size(); }
 
  private:
   ResultSpool(std::FILE* file, size_t count) : file_(file), spans_(count) {}
   std::FILE* file_;
   std::mutex mutex_;
   std::vector<std::pair<long, size_t>> spans_;  // offset and length of each entry
+  long end_ = 0;                                // the file's length: entries are only appended
   bool ok_ = true;
 };
 
 // summary.json: `head`'s members and then "results", copied from `spool`.
-core::Status WriteSummary(const nlohmann::ordered_json& head, ResultSpool* spool, size_t count,
+core::Status WriteSummary(const nlohmann::ordered_json& head, ResultSpool* spool,
                           const std::string& path, core::AtomicOutputs* out) {
   const core::JsonArrayTail tail(head, "results");
   std::ofstream f(out->Stage(path), std::ios::binary);
   f << tail.Open();
   IMG2CAD_RETURN_IF_ERROR(spool->CopyInOrder(f, path));
-  f << tail.Close(count);
+  f << tail.Close(spool->size());
   f.close();
   if (!f) return core::Status(core::StatusCode::kIo, path + ": cannot write");
   return core::OkStatus();
@@ -478,7 +481,7 @@ core::Result<std::vector<PredictOutcome>> PredictAll(const std::vector<PredictIn
   summary["failed"] = count[3];
   summary["peak_rss_mb"] = Round(PeakResidentMb(), 10);
   summary["heap_after_mb"] = Round(heap_after, 10);
-  IMG2CAD_RETURN_IF_ERROR(WriteSummary(summary, spool.get(), inputs.size(), summary_path, &out));
+  IMG2CAD_RETURN_IF_ERROR(WriteSummary(summary, spool.get(), summary_path, &out));
   std::vector<ReportRow> rows;
   for (const auto& r : results) {
     ReportRow row;
