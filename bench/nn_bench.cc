@@ -70,10 +70,14 @@ void BM_Stage1TrainStep(benchmark::State& state) {
                                       names[i % 3] + ".json");
     batch.push_back({crop, program::EncodeStructure(program::StructureOf(*p)).value()});
   }
-  for (auto _ : state) benchmark::DoNotOptimize(model.TrainStep(batch, 1e-4));
+  for (auto _ : state) {
+    auto loss = model.TrainStep(batch, 1e-4, state.range(0) != 0);
+    if (!loss.ok()) return state.SkipWithError(loss.status().ToString().c_str());
+  }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(batch.size()));
 }
-BENCHMARK(BM_Stage1TrainStep)->Unit(benchmark::kMillisecond)->UseRealTime();
+// Arg: 1 = bf16 mixed precision (`train --precision bf16`), 0 = float32.
+BENCHMARK(BM_Stage1TrainStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 std::vector<program::Program> Examples() {
   std::vector<program::Program> out;
@@ -92,6 +96,7 @@ nn::ArgStats ExampleStats(const std::vector<program::Program>& programs) {
 
 // Stage 2 on the example structures with the shipped configuration: a train step of 32, and
 // one prediction (arg 0: 1 = regression, else the flow head with that many Euler steps).
+// Train step args: head (0 regression, 1 GMFlow), precision (0 float32, 1 bf16 mixed).
 void BM_Stage2TrainStep(benchmark::State& state) {
   const auto programs = Examples();
   nn::AssemblerConfig config;
@@ -100,10 +105,19 @@ void BM_Stage2TrainStep(benchmark::State& state) {
   const image::Image crop = ChairCrop(config.image_size);
   std::vector<nn::AssemblerExample> batch;
   for (int i = 0; i < 32; ++i) batch.push_back({crop, &programs[i % 3]});
-  for (auto _ : state) benchmark::DoNotOptimize(model.TrainStep(batch, 1e-4));
+  for (auto _ : state) {
+    auto loss = model.TrainStep(batch, 1e-4, state.range(1) != 0);
+    if (!loss.ok()) return state.SkipWithError(loss.status().ToString().c_str());
+  }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(batch.size()));
 }
-BENCHMARK(BM_Stage2TrainStep)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Stage2TrainStep)
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_Stage2Predict(benchmark::State& state) {
   const auto programs = Examples();

@@ -445,8 +445,10 @@ TEST_F(PredictEvalTest, TrainAssemblerResumesAndWritesItsCard) {
   EXPECT_EQ(card["config"]["head"], "gmflow");
   EXPECT_EQ(card["training"]["steps"], 3);
   EXPECT_EQ(card["data"]["object_masks"], "found");
+  EXPECT_EQ(card["training"]["precision"], "float32");
   EXPECT_GT(card["validation"]["mean_abs_error_mm"].get<double>(), 0);
   EXPECT_EQ(RunCli("train assembler --train x --val y --head mlp"), 2);
+  EXPECT_EQ(RunCli("train assembler --train x --val y --precision fp16"), 2);
   EXPECT_EQ(RunCli("train assembler --train x --val y --masks true"), 2);
 
   // The learned method with this stage 2 (stage 1 from the shipped model): every input gets a

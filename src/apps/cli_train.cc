@@ -69,6 +69,15 @@ TrainCommands::TrainCommands(CLI::App& app, const std::function<void(CLI::App*)>
            "one to three sides, padded as predict pads a photo cut tight around the object")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--precision", o.mixed_bf16,
+                    "float32, or bf16: products in bfloat16 mixed precision (parameters, "
+                    "normalisations, losses and the optimiser stay float32), about 1.4-1.75 "
+                    "times as fast on a CPU with AVX-512 BF16")
+        ->transform(
+            CLI::CheckedTransformer(std::map<std::string, bool>{{"float32", false}, {"bf16", true}})
+                .description("{float32,bf16}"))
+        ->type_name("TEXT")
+        ->default_str("float32");
     cmd->add_option("--limit", o.train_limit,
                     "use at most this many training samples: an even share of each category, "
                     "the first in manifest order (smaller runs, overfit checks)");

@@ -316,7 +316,7 @@ int64_t AssemblerModel::num_parameters() const {
 }
 
 core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExample>& batch,
-                                               double learning_rate) {
+                                               double learning_rate, bool mixed_bf16) {
   if (batch.empty()) return core::Status(core::StatusCode::kInvalidArgument, "empty batch");
   const ArgStats stats = impl_->Stats();
   std::vector<Encoded> encoded;
@@ -358,7 +358,8 @@ core::Result<double> AssemblerModel::TrainStep(const std::vector<AssemblerExampl
           auto loss = ShardLoss(replica, batch, encoded, shards[s], norm, noise);
           loss.backward();
           losses[s] = loss.item<double>();
-        });
+        },
+        mixed_bf16);
     torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
     impl_->optimizer->step();
     double total = 0;

@@ -111,9 +111,13 @@ class AssemblerModel {
 
   // One AdamW step on `batch`; returns the loss (mean over the arguments: squared error for
   // kRegression, negative log likelihood for kGmFlow; plus the camera head's squared error over
-  // the examples with a view). Errors: kInvalidArgument for an example
-  // without a program or with an unknown category or label; kInternal when libtorch fails.
-  core::Result<double> TrainStep(const std::vector<AssemblerExample>& batch, double learning_rate);
+  // the examples with a view). `mixed_bf16`: the forward and backward passes run in bfloat16
+  // mixed precision (products in bf16, parameters, normalisations, losses and the optimiser in
+  // float32), about 1.75 times as fast on this project's CPU. Errors: kInvalidArgument for an
+  // example without a program or with an unknown category or label; kInternal when libtorch
+  // fails.
+  core::Result<double> TrainStep(const std::vector<AssemblerExample>& batch, double learning_rate,
+                                 bool mixed_bf16 = false);
 
   // Weights, optimiser state, seed and step count, so that training resumes exactly.
   core::Status SaveCheckpoint(const std::string& path) const;

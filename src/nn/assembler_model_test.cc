@@ -101,20 +101,17 @@ TEST(AssemblerModelTest, StatisticsNormaliseEachArgument) {
   for (double d : s.stddev) EXPECT_GT(d, 0);
 }
 
-class HeadTest : public ::testing::TestWithParam<AssemblerHead> {};
-
-// Both heads learn the fixture: given the image and the true structure, they give back the
-// numbers of each example far better than the examples' own spread, and the camera head the
-// view of each picture.
-TEST_P(HeadTest, OverfitsATinyFixture) {
-  // The flow head learns a distribution, not a point, and needs more steps (about 13 s).
-  const int kSteps = GetParam() == AssemblerHead::kGmFlow ? 500 : 300;
-  auto model = AssemblerModel::Create(Tiny(GetParam()), Stats(), 1);
+// Trains `head` on the fixture for `steps` steps and checks that, given the image and the true
+// structure, it gives back the numbers of each example far better than the examples' own spread,
+// and the camera head the view of each picture. Returns the first step's loss.
+double ExpectLearnsTheFixture(AssemblerHead head, int steps, bool mixed_bf16) {
+  auto model = AssemblerModel::Create(Tiny(head), Stats(), 1);
   const auto data = Fixture();
   double first = 0, last = 0;
-  for (int step = 0; step < kSteps; ++step) {
-    auto loss = model.TrainStep(data, 3e-3);
-    ASSERT_TRUE(loss.ok()) << loss.status().ToString();
+  for (int step = 0; step < steps; ++step) {
+    auto loss = model.TrainStep(data, 3e-3, mixed_bf16);
+    EXPECT_TRUE(loss.ok()) << loss.status().ToString();
+    if (!loss.ok()) return 0;
     if (step == 0) first = *loss;
     last = *loss;
   }
@@ -123,20 +120,41 @@ TEST_P(HeadTest, OverfitsATinyFixture) {
     const auto structure = program::StructureOf(*e.program);
     std::optional<AssemblerView> view;
     auto pred = model.Predict(e.crop, structure, 8, 3, &view);
-    ASSERT_TRUE(pred.ok()) << pred.status().ToString();
-    ASSERT_TRUE(view.has_value());
+    EXPECT_TRUE(pred.ok()) << pred.status().ToString();
+    if (!pred.ok() || !view.has_value()) {
+      ADD_FAILURE() << "no prediction or no view";
+      continue;
+    }
     const double daz = std::fmod(std::abs(view->azimuth_deg - e.view->azimuth_deg), 360.0);
     EXPECT_LT(std::min(daz, 360 - daz), 15) << e.program->category;
     EXPECT_NEAR(view->elevation_deg, e.view->elevation_deg, 5) << e.program->category;
     EXPECT_EQ(program::StructureOf(*pred), structure);
     EXPECT_LT(MeanArgError(*pred, *e.program), 0.2 * ArgScale())
-        << e.program->category << " with " << AssemblerHeadName(GetParam());
+        << e.program->category << " with " << AssemblerHeadName(head)
+        << (mixed_bf16 ? ", bf16" : "");
     for (const auto& part : pred->parts)
       for (const auto& f : part.features) {
         const auto& n = f.sketch.plane.normal;
         EXPECT_NEAR(std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]), 1.0, 1e-9);
       }
   }
+  return first;
+}
+
+class HeadTest : public ::testing::TestWithParam<AssemblerHead> {};
+
+// Both heads learn the fixture.
+TEST_P(HeadTest, OverfitsATinyFixture) {
+  // The flow head learns a distribution, not a point, and needs more steps (about 13 s).
+  ExpectLearnsTheFixture(GetParam(), GetParam() == AssemblerHead::kGmFlow ? 500 : 300, false);
+}
+
+// Mixed precision learns it as well, and is in effect: the products in bf16 give another loss
+// than float32 from the first step.
+TEST(AssemblerModelTest, MixedPrecisionLearnsTheFixtureToo) {
+  const double bf16 = ExpectLearnsTheFixture(AssemblerHead::kRegression, 300, true);
+  auto model = AssemblerModel::Create(Tiny(AssemblerHead::kRegression), Stats(), 1);
+  EXPECT_NE(model.TrainStep(Fixture(), 3e-3).value(), bf16);
 }
 
 TEST_P(HeadTest, SavesLoadsAndResumesExactly) {

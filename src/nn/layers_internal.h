@@ -63,6 +63,13 @@ inline torch::nn::GroupNorm Norm(int channels) {
   return torch::nn::GroupNorm(torch::nn::GroupNormOptions(std::gcd(8, channels), channels));
 }
 
+// x in float32. Under mixed-precision training (bf16 autocast) convolutions and matrix products
+// return bf16, and libtorch 1.13's GroupNorm refuses a bf16 input with float32 weights; the
+// normalisations stay in float32 for their statistics anyway.
+inline torch::Tensor F32(const torch::Tensor& x) {
+  return x.scalar_type() == torch::kFloat ? x : x.to(torch::kFloat);
+}
+
 inline torch::nn::Conv2d Conv(int in, int out, int k, int stride) {
   return torch::nn::Conv2d(
       torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(false));
@@ -77,9 +84,9 @@ struct BlockImpl : torch::nn::Module {
         skip(register_module("skip", Conv(in, out, 1, stride))),
         skip_norm(register_module("skip_norm", Norm(out))) {}
   torch::Tensor forward(const torch::Tensor& x) {
-    auto y = torch::relu(norm1(conv1(x)));
-    y = norm2(conv2(y));
-    return torch::relu(y + skip_norm(skip(x)));
+    auto y = torch::relu(norm1(F32(conv1(x))));
+    y = norm2(F32(conv2(y)));
+    return torch::relu(y + skip_norm(F32(skip(x))));
   }
   torch::nn::Conv2d conv1;
   torch::nn::GroupNorm norm1;
@@ -116,7 +123,7 @@ struct EncoderImpl : torch::nn::Module {
   }
   // images [B, 3, S, S] -> memory [B, (S/stride)² + 1, d_model]; token 0 is the pooled one.
   torch::Tensor forward(const torch::Tensor& images) {
-    auto x = torch::relu(stem_norm(stem(images)));
+    auto x = torch::relu(stem_norm(F32(stem(images))));
     for (auto& b : *blocks) x = b->as<Block>()->forward(x);
     auto tokens = x.flatten(2).transpose(1, 2);      // [B, G², C]
     auto pooled = tokens.mean(1, /*keepdim=*/true);  // [B, 1, C]

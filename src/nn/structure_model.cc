@@ -192,16 +192,17 @@ int64_t StructureModel::num_parameters() const {
 }
 
 core::Result<double> StructureModel::TrainStep(const std::vector<StructureExample>& batch,
-                                               double lr) {
+                                               double lr, bool mixed_bf16) {
   try {
-    return TrainStepImpl(batch, lr);
+    return TrainStepImpl(batch, lr, mixed_bf16);
   } catch (const c10::Error& e) {
     return core::Status(core::StatusCode::kInternal,
                         std::string("training step failed: ") + e.what_without_backtrace());
   }
 }
 
-double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch, double lr) {
+double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch, double lr,
+                                     bool mixed_bf16) {
   IMG2CAD_CHECK(!batch.empty());
   Net& net = impl_->net;
   net->train();
@@ -251,7 +252,8 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
         auto [tokens, loss] = ShardLoss(replica, shard, norm);
         loss.backward();
         token_loss[s] = tokens;
-      });
+      },
+      mixed_bf16);
   torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
   impl_->optimizer->step();
   double total = 0;

@@ -212,12 +212,17 @@ class StructureModel {
   // mean token loss alone, comparable across configurations, or the count loss when only the count
   // head trains. Sequences are decoded in length-sorted groups, so a batch that mixes short chairs
   // and long storage pieces wastes little on padding. The optimiser (AdamW) state lives with the
-  // model. Errors: kInternal when libtorch fails (its message included).
-  core::Result<double> TrainStep(const std::vector<StructureExample>& batch, double learning_rate);
+  // model. `mixed_bf16`: the forward and backward passes run in bfloat16 mixed precision
+  // (products in bf16; parameters, normalisations, losses and the optimiser in float32), about
+  // 1.4 times as fast on this project's CPU. Errors: kInternal when libtorch fails (its message
+  // included).
+  core::Result<double> TrainStep(const std::vector<StructureExample>& batch, double learning_rate,
+                                 bool mixed_bf16 = false);
 
  private:
   struct Impl;
-  double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate);
+  double TrainStepImpl(const std::vector<StructureExample>& batch, double learning_rate,
+                       bool mixed_bf16);
   // A fresh model of `config` (seeded by `seed`) holding this one's weights wherever the two
   // have the same parameter; the rest keep their fresh values.
   StructureModel WithConfig(const StructureModelConfig& config, uint64_t seed) const;

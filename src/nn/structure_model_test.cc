@@ -78,6 +78,29 @@ TEST(StructureModelTest, OverfitsATinyFixtureAndDecodesItExactly) {
   }
 }
 
+// Mixed precision (`train --precision bf16`) learns the fixture as well, and is in effect: its
+// first loss differs from float32's.
+TEST(StructureModelTest, MixedPrecisionLearnsTheFixtureToo) {
+  StructureModel m = StructureModel::Create(Tiny(), 1);
+  const auto data = Fixture();
+  double first = 0;
+  for (int step = 0; step < 150; ++step) {
+    auto loss = m.TrainStep(data, 3e-3, /*mixed_bf16=*/true);
+    ASSERT_TRUE(loss.ok()) << loss.status().ToString();
+    if (step == 0) first = *loss;
+  }
+  StructureModel plain = StructureModel::Create(Tiny(), 1);
+  EXPECT_NE(plain.TrainStep(data, 3e-3).value(), first);
+  for (const auto& e : data) {
+    auto hyps = m.Decode(e.crop, 1);
+    ASSERT_TRUE(hyps.ok()) << hyps.status().ToString();
+    ASSERT_FALSE(hyps->empty());
+    EXPECT_EQ((*hyps)[0].tokens, e.tokens)
+        << program::StructureTokensToText((*hyps)[0].tokens) << "\nwanted\n"
+        << program::StructureTokensToText(e.tokens);
+  }
+}
+
 // A batch is cut into fixed shards that train side by side on replicas when threads allow
 // (data_parallel_internal.h): one thread or two must give the same model, bit for bit.
 TEST(StructureModelTest, TrainingIsTheSameOnOneThreadOrTwo) {

@@ -85,7 +85,7 @@ core::Status TrainAssembler(const TrainAssemblerOptions& o,
       if (s.view_deg) view = AssemblerView{(*s.view_deg)[0], (*s.view_deg)[1]};
       batch.push_back({SampleCrop(s, o.config.image_size, &aug, o.augment), &s.program, view});
     }
-    return model.TrainStep(batch, lr);
+    return model.TrainStep(batch, lr, o.mixed_bf16);
   };
   // The final validation also measures the camera head: mean azimuth and elevation errors.
   double view_az = 0, view_el = 0;

@@ -51,6 +51,9 @@ struct TrainRunOptions : TrainSchedule {
   ObjectMasks masks = ObjectMasks::kRendered;
   // Clutter backdrops and low-resolution crops for a share of the training crops.
   CropAugmentation augment;
+  // Forward and backward passes in bfloat16 mixed precision (the models' TrainStep); the card
+  // records it as training.precision.
+  bool mixed_bf16 = false;
   std::string command;  // recorded in the card
 };
 

@@ -58,6 +58,7 @@ core::Result<StageRun> TrainStage(
                           {"learning_rate", o.learning_rate},
                           {"warmup", o.warmup},
                           {"optimizer", "AdamW, weight decay 0.01, gradient clip 1.0"},
+                          {"precision", o.mixed_bf16 ? "bf16 mixed" : "float32"},
                           {"seconds", std::round(run.result.seconds)}};
   return run;
 }

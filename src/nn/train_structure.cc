@@ -112,7 +112,7 @@ core::Status TrainStructure(const TrainStructureOptions& o,
                        &e.part_centres);
       batch.push_back(std::move(e));
     }
-    return model.TrainStep(batch, lr);
+    return model.TrainStep(batch, lr, o.mixed_bf16);
   };
   // The count expert's weight is a decoding choice made on validation: with a count head, the
   // final validation tries each of o.count_weights, keeps the best and records the sweep.
