@@ -219,6 +219,7 @@ double StructureModel::TrainStepImpl(const std::vector<StructureExample>& batch,
   if (impl_->counts_only) {
     const core::ThreadLease lease = core::ReserveThreads(0);
     torch::set_num_threads(lease.count());
+    const data_parallel::AutocastScope autocast(mixed_bf16);
     torch::Tensor memory;
     {
       torch::NoGradGuard frozen;
